@@ -1,0 +1,91 @@
+import { ValidationError } from "../errors/validation-error.js";
+import type { Loop } from "../loops/loop.js";
+import { type AnyTool, isTool } from "../tool/tool.js";
+
+/** The hard ceiling on `maxIterations`, as in the reference. */
+export const MAX_ITERATIONS_CEILING = 200;
+
+function fail(field: string, message: string): never {
+  throw new ValidationError({ field, message });
+}
+
+const list = (names: Iterable<string>) => JSON.stringify([...names].sort());
+
+export interface AgentShape {
+  readonly name: string;
+  readonly prompt: unknown;
+  readonly tools: readonly unknown[];
+  readonly loop: Loop;
+  readonly hasOutputType: boolean;
+  readonly maxIterations: unknown;
+  readonly maxDelegationDepth: unknown;
+  readonly deny: readonly string[];
+  readonly requireApproval: readonly string[];
+}
+
+/** Every construction-time rule, in the reference's order; the first violation throws. */
+export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & { tools: readonly AnyTool[] } {
+  const who = `Agent '${o.name}'`;
+  const depth = o.maxDelegationDepth;
+  if (depth !== undefined && depth !== null && !(Number.isInteger(depth) && (depth as number) >= 0)) {
+    fail("maxDelegationDepth", `maxDelegationDepth must be a non-negative integer or null, got ${String(depth)}.`);
+  }
+  if (typeof o.prompt !== "string" || o.prompt.length === 0) {
+    fail("prompt", `${who} requires a prompt. Pass prompt to the constructor.`);
+  }
+  if (!o.loop.supportsTools && o.tools.length > 0) {
+    const names = o.tools.map((t) => (isTool(t) ? t.name : String(t)));
+    fail(
+      "tools",
+      `${who} uses ${o.loop.name} loop but has ${o.tools.length} tool(s): ${JSON.stringify(names)}. ` +
+        `${o.loop.name} agents cannot have tools — tool execution requires multi-turn iteration. ` +
+        "Either remove the tools or switch to ReActLoop.",
+    );
+  }
+  if (o.hasOutputType && o.loop.name !== "SingleCall") {
+    fail(
+      "outputType",
+      `${who} has outputType but does not use the SingleCall loop. Structured output is only supported with SingleCall. ` +
+        "Either set loop: new SingleCall() or remove outputType.",
+    );
+  }
+  o.tools.forEach((t, i) => {
+    if (!isTool(t)) fail(`tools[${i}]`, `${who} has a non-tool in its tools list at index ${i}. Define it with tool({ ... }).`);
+  });
+  const tools = o.tools as readonly AnyTool[];
+  const seen = new Set<string>();
+  for (const t of tools) {
+    if (seen.has(t.name)) fail("tools", `${who} has duplicate tool name '${t.name}'. Each tool registered on an agent must have a unique name.`);
+    seen.add(t.name);
+  }
+  const max = o.maxIterations;
+  if (typeof max !== "number" || !Number.isInteger(max)) fail("maxIterations", `${who} maxIterations must be an integer, got ${String(max)}.`);
+  if (max < 1) fail("maxIterations", `${who} maxIterations must be >= 1, got ${max}.`);
+  if (max > MAX_ITERATIONS_CEILING) fail("maxIterations", `${who} maxIterations cannot exceed ${MAX_ITERATIONS_CEILING}, got ${max}.`);
+
+  const known = tools.map((t) => t.name);
+  checkNames(who, "deny", o.deny, known);
+  checkNames(who, "requireApproval", o.requireApproval, known);
+  for (const name of o.requireApproval) {
+    const target = tools.find((t) => t.name === name)?.target;
+    if (target && target !== "server") {
+      fail("requireApproval", `${who} requireApproval contains '${name}' which has target "${target}". requireApproval only supports server tools.`);
+    }
+  }
+  const both = o.deny.filter((n) => o.requireApproval.includes(n));
+  if (both.length > 0) {
+    fail(
+      "deny",
+      `${who} has tools in both deny and requireApproval: ${list(both)}. A tool cannot be both denied and require approval.`,
+    );
+  }
+}
+
+function checkNames(who: string, field: string, names: readonly string[], known: readonly string[]): void {
+  if (names.length === 0) return;
+  if (known.length === 0) fail(field, `${who} has ${field}=${list(names)} but no tools.`);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    fail(field, `${who} ${field} contains unknown tool(s): ${list(unknown)}. Available tools: ${list(known)}.`);
+  }
+}

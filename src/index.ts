@@ -1,0 +1,52 @@
+/**
+ * dendrux: the TypeScript runtime for agents that pause, persist and resume.
+ * @module
+ */
+export { Agent } from "./agent/agent.js";
+export type { AgentOptions, RunOptions } from "./agent/agent.js";
+export { ChatMessage } from "./agent/chat-message.js";
+export type { ChatRole } from "./agent/chat-message.js";
+export { ContextBlock } from "./agent/context-block.js";
+export type { ContextBlockOptions } from "./agent/context-block.js";
+export { Budget } from "./agent/budget.js";
+export type { BudgetOptions } from "./agent/budget.js";
+export { tool, isTool, DEFAULT_TOOL_TIMEOUT_SECONDS } from "./tool/tool.js";
+export type { AnyTool, Tool, ToolContext, ToolOptions } from "./tool/tool.js";
+export { ReActLoop } from "./loops/react-loop.js";
+export { SingleCall } from "./loops/single-call.js";
+export type { Loop, LoopAgent, LoopContext, LoopOutcome, RunState } from "./loops/loop.js";
+export { NativeToolCalling } from "./strategies/native-tool-calling.js";
+export type { BuildMessagesInput, BuiltRequest, Strategy } from "./strategies/strategy.js";
+export { RunStream } from "./runtime/run-stream.js";
+export type { RunHooks } from "./runtime/run-hooks.js";
+export { DEFAULT_CAPABILITIES } from "./llm/provider.js";
+export type { LLMProvider, LLMRequest, ProviderCallOptions, ProviderCapabilities } from "./llm/provider.js";
+export { RunStatus, isTerminalStatus, isWaitingStatus } from "./types/run-status.js";
+export { Role } from "./types/message.js";
+export type { Message, Placement } from "./types/message.js";
+export { ToolTarget } from "./types/tool-call.js";
+export type { ToolCall, ToolDef, ToolResult } from "./types/tool-call.js";
+export type { UsageStats } from "./types/usage.js";
+export type { LLMResponse } from "./types/llm-response.js";
+export type { AgentAction, AgentStep, ClarificationAction, FinishAction, ToolCallsAction } from "./types/agent-step.js";
+export type { RunResult } from "./types/run-result.js";
+export { RunEventType } from "./types/run-event.js";
+export type { ProviderStreamEvent, RunEvent } from "./types/run-event.js";
+export { GovernanceEventType } from "./types/governance.js";
+export type { LlmCallCompletedDetails, LlmCallDetails, Notifier } from "./types/notifier.js";
+export {
+  DendruxError,
+  ValidationError,
+  RunNotFoundError,
+  RunNotPausedError,
+  PauseStatusMismatchError,
+  RunAlreadyClaimedError,
+  RunAlreadyTerminalError,
+  InvalidToolResultError,
+  PersistenceNotConfiguredError,
+  SchemaNotInitializedError,
+  IdempotencyConflictError,
+  RunAlreadyActiveError,
+  StructuredOutputValidationError,
+  DelegationDepthExceededError,
+} from "./errors/index.js";

@@ -1,0 +1,90 @@
+import type { AnyTool } from "../tool/tool.js";
+import type { ToolCall, ToolResult } from "../types/tool-call.js";
+import { logger } from "../util/logger.js";
+import { NotJsonSerializableError, pythonFloat, pythonJsonDumps } from "../util/python-json.js";
+
+function failed(call: ToolCall, key: string, message: string, durationMs = 0): ToolResult {
+  return { name: call.name, callId: call.id, payload: pythonJsonDumps({ [key]: message }), success: false, error: message, durationMs };
+}
+
+export function unknownToolResult(call: ToolCall): ToolResult {
+  return failed(call, "error", `Unknown tool: ${call.name}`);
+}
+
+export function deniedResult(call: ToolCall): ToolResult {
+  return failed(call, "denied", `Tool '${call.name}' is denied by policy.`);
+}
+
+export function limitResult(call: ToolCall, max: number): ToolResult {
+  return failed(call, "limit", `Tool '${call.name}' has reached its maximum of ${max} calls for this run.`);
+}
+
+/** The synthetic result a rejected approval gives each pending call. */
+export function rejectionResult(call: ToolCall, reason: string | null | undefined): ToolResult {
+  const text = reason || "User declined to run this tool.";
+  return { name: call.name, callId: call.id, payload: pythonJsonDumps(text), success: false, error: text, durationMs: 0 };
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+class ToolTimeoutError extends Error {}
+
+/**
+ * Runs one server tool call. Never throws: bad arguments, thrown errors,
+ * timeouts and unencodable results all become failed results the model reads.
+ */
+export async function executeTool(tool: AnyTool | undefined, call: ToolCall, runId: string, runSignal: AbortSignal): Promise<ToolResult> {
+  if (!tool || !tool.execute) return unknownToolResult(call);
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+
+  const parsed = tool.parameters.safeParse(call.params);
+  if (!parsed.success) {
+    return failed(call, "error", `Invalid arguments for tool '${call.name}': ${describeIssues(parsed.error.issues)}`);
+  }
+
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(runSignal.reason);
+  runSignal.addEventListener("abort", onRunAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ToolTimeoutError(`Tool '${call.name}' timed out after ${pythonFloat(tool.timeoutSeconds)}s`);
+      controller.abort(error);
+      reject(error);
+    }, tool.timeoutSeconds * 1000);
+  });
+
+  let value: unknown;
+  try {
+    value = await Promise.race([
+      Promise.resolve().then(() => tool.execute!(parsed.data, { runId, callId: call.id, signal: controller.signal })),
+      timeout,
+    ]);
+  } catch (error) {
+    if (error instanceof ToolTimeoutError) {
+      const hint = tool.hasExplicitTimeout ? "" : " (default). Set an explicit timeout: tool({ timeoutSeconds: N })";
+      logger.warn(`${error.message}${hint}`);
+      return failed(call, "error", error.message, elapsed());
+    }
+    return failed(call, "error", error instanceof Error ? error.message : String(error), elapsed());
+  } finally {
+    clearTimeout(timer);
+    runSignal.removeEventListener("abort", onRunAbort);
+  }
+
+  try {
+    return { name: call.name, callId: call.id, payload: pythonJsonDumps(value), success: true, error: null, durationMs: elapsed() };
+  } catch (error) {
+    if (!(error instanceof NotJsonSerializableError)) throw error;
+    return failed(
+      call,
+      "error",
+      `Tool '${call.name}' returned a non-JSON-serializable value: ${error.typeName}. ` +
+        "Tool return values must be JSON-serializable (string, number, boolean, array, object, or null).",
+      elapsed(),
+    );
+  }
+}

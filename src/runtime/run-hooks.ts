@@ -1,0 +1,84 @@
+import type { LLMResponse } from "../types/llm-response.js";
+import type { Message } from "../types/message.js";
+import type { LlmCallCompletedDetails, LlmCallDetails, Notifier, NotifierHook } from "../types/notifier.js";
+import type { RunResult } from "../types/run-result.js";
+import type { ToolCall, ToolResult } from "../types/tool-call.js";
+import { logger } from "../util/logger.js";
+
+type HookArgs<H extends NotifierHook> = Parameters<NonNullable<Notifier[H]>>;
+
+/**
+ * Fans every run hook out to the recorder first (fail-closed: its errors end
+ * the run) and then to the caller's notifier (fail-open: its errors are logged
+ * and collected as warnings).
+ */
+export class RunHooks {
+  readonly #recorder: Notifier | null;
+  readonly #notifier: Notifier | null;
+  readonly warnings: string[];
+
+  constructor(recorder: Notifier | null, notifier: Notifier | null, warnings: string[] = []) {
+    this.#recorder = recorder;
+    this.#notifier = notifier;
+    this.warnings = warnings;
+  }
+
+  async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string): Promise<void> {
+    const record = this.#recorder?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
+    if (record) await record.apply(this.#recorder, args);
+    const notify = this.#notifier?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
+    if (!notify) return;
+    try {
+      await notify.apply(this.#notifier, args);
+    } catch (error) {
+      logger.warn(`Notifier.${hook} failed`, error);
+      this.warnings.push(`${hook} failed ${where}`);
+    }
+  }
+
+  runStarted(runId: string, info: { agentName: string; agentModel: string }): Promise<void> {
+    return this.#fire("onRunStarted", [runId, info], `for run ${runId}`);
+  }
+
+  runFinished(runId: string, result: RunResult): Promise<void> {
+    return this.#fire("onRunFinished", [runId, result], `for run ${runId}`);
+  }
+
+  runFailed(runId: string, error: unknown): Promise<void> {
+    return this.#fire("onRunFailed", [runId, error, { iteration: null }], `for run ${runId}`);
+  }
+
+  messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
+    return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`);
+  }
+
+  llmCallStarted(runId: string, iteration: number, details: LlmCallDetails): Promise<void> {
+    return this.#fire("onLlmCallStarted", [runId, iteration, details], `at iteration ${iteration}`);
+  }
+
+  llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+    return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`);
+  }
+
+  llmCallFailed(runId: string, iteration: number, error: unknown, durationMs: number): Promise<void> {
+    return this.#fire("onLlmCallFailed", [runId, iteration, error, { durationMs }], `at iteration ${iteration}`);
+  }
+
+  toolStarted(runId: string, call: ToolCall, iteration: number): Promise<void> {
+    return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`);
+  }
+
+  toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
+    return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`);
+  }
+
+  governance(
+    runId: string,
+    eventType: string,
+    iteration: number,
+    data: Record<string, unknown>,
+    correlationId: string | null = null,
+  ): Promise<void> {
+    return this.#fire("onGovernanceEvent", [runId, eventType, iteration, data, { correlationId }], `at iteration ${iteration}`);
+  }
+}

@@ -1,0 +1,61 @@
+import type { LoopOutcome, RunState } from "../loops/loop.js";
+import type { Notifier } from "../types/notifier.js";
+
+/**
+ * Where a run's lifecycle is written. The in-memory journal writes nothing;
+ * the SQL journal (in `store/`) keeps the run row, events and evidence. The
+ * runner talks only to this interface, so persistence never reshapes it.
+ */
+export interface RunJournal {
+  /** `true` when the run lives in a database (resume, cancel and submit work). */
+  readonly persisted: boolean;
+  /** Identity of the database, for delegation links; `null` in memory. */
+  readonly storeIdentity: string | null;
+  /** Fail-closed evidence writer (traces, tool calls, events), or `null`. */
+  readonly recorder: Notifier | null;
+  isCancelRequested(): Promise<boolean>;
+  /** Persists a pause; a cancel requested meanwhile wins and finalizes the run instead. */
+  pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled">;
+  /** Terminal success / max_iterations / error result. `false` when another writer finalized first. */
+  finish(state: RunState, outcome: LoopOutcome): Promise<boolean>;
+  /** The loop observed a cancel request. */
+  cancel(state: RunState, outcome: LoopOutcome): Promise<boolean>;
+  /** The stream consumer stopped before a terminal event. */
+  abandon(): Promise<boolean>;
+  /** The run ended by an exception. */
+  fail(error: unknown): Promise<void>;
+}
+
+/** Runs without a database: nothing is written, cancel comes only from the abort signal. */
+export class MemoryJournal implements RunJournal {
+  readonly persisted = false;
+  readonly storeIdentity = null;
+  readonly recorder = null;
+  readonly #signal: AbortSignal;
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+  }
+
+  async isCancelRequested(): Promise<boolean> {
+    return this.#signal.aborted;
+  }
+
+  async pause(): Promise<"paused" | "cancelled"> {
+    return this.#signal.aborted ? "cancelled" : "paused";
+  }
+
+  async finish(): Promise<boolean> {
+    return true;
+  }
+
+  async cancel(): Promise<boolean> {
+    return true;
+  }
+
+  async abandon(): Promise<boolean> {
+    return true;
+  }
+
+  async fail(): Promise<void> {}
+}

@@ -1,0 +1,148 @@
+import type { ZodType } from "zod";
+import type { ProviderCallOptions } from "../llm/provider.js";
+import type { LoopContext, LoopOutcome, RunState } from "../loops/loop.js";
+import type { Message } from "../types/message.js";
+import type { Notifier } from "../types/notifier.js";
+import type { RunEvent } from "../types/run-event.js";
+import type { RunResult } from "../types/run-result.js";
+import { isWaitingStatus } from "../types/run-status.js";
+import { logger } from "../util/logger.js";
+import { RunHooks } from "./run-hooks.js";
+import type { RunJournal } from "./run-journal.js";
+import { cacheKeyPrefix, type RuntimeAgent } from "./runtime-agent.js";
+import { bareRunResult, toRunResult } from "./to-run-result.js";
+
+/** What opening a run produced: a journal to write to, or (idempotency hit) the earlier result. */
+export type JournalOpening = { readonly journal: RunJournal } | { readonly cachedResult: RunResult };
+
+/** Work a resumed run does before its loop continues (replays, approved executions). */
+export type RunPrelude = (ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>;
+
+export interface RunPlan {
+  readonly runId: string;
+  readonly agent: RuntimeAgent;
+  readonly state: RunState;
+  /** Recorded and notified at iteration 0 of a fresh run (the raw input, not folded context). */
+  readonly initialMessage: Message | null;
+  readonly firstEvent: "run_started" | "run_resumed";
+  readonly providerOptions: ProviderCallOptions;
+  readonly outputType: ZodType | null;
+  readonly notifier: Notifier | null;
+  readonly streaming: boolean;
+  /** Aborts the run (cancel, early stream stop, caller's signal). */
+  readonly controller: AbortController;
+  /** The caller's own signal: aborting it rejects `run()` after the run is finalized `cancelled`. */
+  readonly callerSignal: AbortSignal | undefined;
+  readonly openJournal: () => Promise<JournalOpening>;
+  readonly prelude?: RunPrelude;
+}
+
+/** Marks a generator's failure so the stream wrapper can deliver it as `run_error`. */
+export class RunFailure extends Error {
+  readonly runId: string;
+  constructor(runId: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.runId = runId;
+  }
+}
+
+async function persistOutcome(journal: RunJournal, state: RunState, outcome: LoopOutcome): Promise<LoopOutcome> {
+  if (isWaitingStatus(outcome.status)) {
+    const written = await journal.pause(state, outcome);
+    if (written === "cancelled") return { status: "cancelled", answer: null, iterationCount: outcome.iterationCount };
+    return outcome;
+  }
+  if (outcome.status === "cancelled") {
+    await journal.cancel(state, outcome);
+    return outcome;
+  }
+  await journal.finish(state, outcome);
+  return outcome;
+}
+
+function terminalEvent(runId: string, result: RunResult): RunEvent {
+  if (isWaitingStatus(result.status)) return { type: "run_paused", runId, result };
+  if (result.status === "cancelled") return { type: "run_cancelled", runId, result };
+  return { type: "run_completed", runId, result };
+}
+
+/**
+ * Drives one run segment (a fresh run or a resume): opens the journal, runs
+ * the loop, persists the outcome, fires run-level hooks. Yields stream events
+ * and returns the result. Stopping the generator early cancels the run.
+ */
+export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResult, undefined> {
+  const { runId, agent, state, controller } = plan;
+  const opening = await plan.openJournal();
+  if ("cachedResult" in opening) {
+    yield terminalEvent(runId, opening.cachedResult);
+    return opening.cachedResult;
+  }
+  const { journal } = opening;
+  const hooks = new RunHooks(journal.recorder, plan.notifier);
+  let started = false;
+  let settled = false;
+
+  const ctx: LoopContext = {
+    runId,
+    agent,
+    provider: agent.provider,
+    strategy: agent.strategy,
+    state,
+    hooks,
+    providerOptions: plan.providerOptions,
+    cacheKeyPrefix: cacheKeyPrefix(agent),
+    outputType: plan.outputType,
+    streaming: plan.streaming,
+    signal: controller.signal,
+    isCancelRequested: async () => controller.signal.aborted || (await journal.isCancelRequested()),
+  };
+
+  try {
+    yield { type: plan.firstEvent, runId };
+    started = true;
+    await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
+    if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
+    if (plan.prelude) yield* plan.prelude(ctx);
+
+    let outcome = yield* agent.loop.run(ctx);
+    outcome = await persistOutcome(journal, state, outcome);
+    const result = toRunResult(runId, outcome, state, hooks.warnings);
+    settled = true;
+    await hooks.runFinished(runId, result);
+    if (outcome.status === "cancelled" && plan.callerSignal?.aborted) throw plan.callerSignal.reason;
+    yield terminalEvent(runId, result);
+    return result;
+  } catch (error) {
+    if (settled) throw error;
+    settled = true;
+    if (controller.signal.aborted) {
+      // The run was cancelled while a provider or tool call was in flight.
+      const outcome: LoopOutcome = { status: "cancelled", answer: null, iterationCount: state.iteration };
+      await journal.cancel(state, outcome);
+      const result = toRunResult(runId, outcome, state, hooks.warnings);
+      await hooks.runFinished(runId, result);
+      if (plan.callerSignal?.aborted) throw plan.callerSignal.reason;
+      yield terminalEvent(runId, result);
+      return result;
+    }
+    try {
+      await journal.fail(error);
+    } catch (persistError) {
+      logger.warn(`Failed to persist error status for run ${runId}`, persistError);
+    }
+    if (started) await hooks.runFailed(runId, error);
+    throw new RunFailure(runId, error);
+  } finally {
+    if (!settled) {
+      // The consumer stopped before a terminal event: cancel the run, once.
+      controller.abort(new Error("Run stream closed before the run finished."));
+      try {
+        const won = await journal.abandon();
+        if (started) await hooks.runFinished(runId, bareRunResult(runId, won ? "cancelled" : "running", null, hooks.warnings));
+      } catch (cleanupError) {
+        logger.warn(`Cleanup after early stream stop failed for run ${runId}`, cleanupError);
+      }
+    }
+  }
+}

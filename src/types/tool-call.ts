@@ -1,0 +1,42 @@
+/** Where a tool runs: on the server (executed by the loop) or in the client (the run pauses). */
+export type ToolTarget = "server" | "client";
+
+export const ToolTarget = { SERVER: "server", CLIENT: "client" } as const satisfies Record<string, ToolTarget>;
+
+/**
+ * One tool call the model asked for. `id` is a dendrux-owned ULID, stable across
+ * pause, resume and persistence; `providerToolCallId` is the vendor's own id
+ * (`toolu_…`, `call_…`) and is only used to build the next vendor request.
+ */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly params: Record<string, unknown>;
+  readonly providerToolCallId: string | null;
+}
+
+/** The outcome of one tool call; `payload` becomes the tool message verbatim. */
+export interface ToolResult {
+  readonly name: string;
+  /** The `ToolCall.id` this result answers (never the provider's id). */
+  readonly callId: string;
+  readonly payload: string;
+  /** @default true */
+  readonly success?: boolean;
+  readonly error?: string | null;
+  /** @default 0 */
+  readonly durationMs?: number;
+}
+
+/** A tool definition as the model sees it. */
+export interface ToolDef {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments object. */
+  readonly parameters: Record<string, unknown>;
+  readonly target: ToolTarget;
+  readonly parallel: boolean;
+  readonly maxCallsPerRun: number | null;
+  readonly timeoutSeconds: number;
+  readonly meta: Record<string, unknown>;
+}
