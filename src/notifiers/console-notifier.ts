@@ -26,7 +26,6 @@ export class ConsoleNotifier implements Notifier {
   readonly #write: (line: string) => void;
   #lastIteration = 0;
   #runStartedAt: number | null = null;
-  #totalTokens = 0;
   #toolsCalled = 0;
   readonly #toolStarts = new Map<string, number>();
 
@@ -71,7 +70,6 @@ export class ConsoleNotifier implements Notifier {
 
   onLlmCallCompleted(_runId: string, response: LLMResponse, _iteration: number, details: LlmCallCompletedDetails): void {
     const u = response.usage;
-    this.#totalTokens += u.totalTokens;
     let line = pc.dim(`    llm ${u.totalTokens.toLocaleString("en-US")} tokens${details.durationMs > 0 ? ` in ${seconds(details.durationMs)}` : ""}`);
     if (u.cacheReadInputTokens) line += pc.greenBright(` · ${u.cacheReadInputTokens.toLocaleString("en-US")} cached`);
     if (u.cacheCreationInputTokens) line += pc.yellow(` · ${u.cacheCreationInputTokens.toLocaleString("en-US")} cache-write`);

@@ -20,7 +20,7 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
   readonly runId: string;
   readonly #source: () => AsyncGenerator<RunEvent, RunResult, undefined>;
   readonly #frame: DelegationFrame | null;
-  #generator: AsyncGenerator<RunEvent, RunResult, undefined> | null = null;
+  #iterator: AsyncGenerator<RunEvent, void, undefined> | null = null;
   #used = false;
   #done = false;
   #result: RunResult | null = null;
@@ -43,7 +43,6 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
 
   async *#events(): AsyncGenerator<RunEvent, void, undefined> {
     const generator = this.#source();
-    this.#generator = generator;
     try {
       while (true) {
         let next: IteratorResult<RunEvent, RunResult>;
@@ -72,7 +71,8 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
   [Symbol.asyncIterator](): AsyncIterator<RunEvent> {
     if (this.#used) throw new Error("RunStream is single-use; cannot iterate twice");
     this.#used = true;
-    return this.#events();
+    this.#iterator = this.#events();
+    return this.#iterator;
   }
 
   /** Consumes the stream and returns the concatenated text deltas. */
@@ -95,7 +95,7 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
       this.#used = true;
       return;
     }
-    await this.#generator?.return(undefined as never).catch(() => undefined);
+    await this.#iterator?.return(undefined).catch(() => undefined);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

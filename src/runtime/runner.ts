@@ -99,9 +99,9 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   };
 
   try {
-    yield { type: plan.firstEvent, runId };
     started = true;
     await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
+    yield { type: plan.firstEvent, runId };
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
     if (plan.prelude) yield* plan.prelude(ctx);
 
