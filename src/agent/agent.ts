@@ -7,7 +7,12 @@ import { outputTypeName } from "../loops/single-call.js";
 import { type DelegationFrame, resolveDelegation, runInDelegation } from "../runtime/delegation.js";
 import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
 import { computeFingerprint } from "../runtime/fingerprint.js";
-import type { Persistence } from "../runtime/persistence.js";
+import type { Persistence, StoredRun } from "../runtime/persistence.js";
+import { type ClaimedResume, claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
+import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
+import { RunNotFoundError } from "../errors/run-not-found-error.js";
+import { isTerminalStatus } from "../types/run-status.js";
+import type { ToolResult } from "../types/tool-call.js";
 import { MemoryJournal } from "../runtime/run-journal.js";
 import { RunStream } from "../runtime/run-stream.js";
 import { driveRun, RunFailure, type JournalOpening, type RunPlan } from "../runtime/runner.js";
@@ -53,6 +58,33 @@ export interface AgentOptions {
   readonly strategy?: Strategy;
   /** Structured output schema (SingleCall only); can also be given per run. */
   readonly outputType?: ZodType;
+}
+
+export interface SubmitOptions {
+  readonly notifier?: Notifier;
+}
+
+export interface ApprovalDecision {
+  readonly approved: boolean;
+  /** Sent to the model as each rejected call's result. */
+  readonly rejectionReason?: string | null;
+}
+
+export interface ResumeOptions extends SubmitOptions {
+  readonly toolResults?: readonly ToolResult[];
+  readonly userInput?: string;
+}
+
+function resumeInput(options: ResumeOptions): ResumeInput {
+  if (options.toolResults !== undefined && options.userInput !== undefined) {
+    throw new ValidationError({ field: "toolResults", message: "Cannot provide both toolResults and userInput to resume()." });
+  }
+  if (options.toolResults !== undefined) return { kind: "tool_results", results: options.toolResults };
+  if (options.userInput !== undefined) {
+    if (typeof options.userInput !== "string") throw new ValidationError({ field: "userInput", message: "userInput must be a string." });
+    return { kind: "user_input", text: options.userInput };
+  }
+  return { kind: "approve" };
 }
 
 export interface RunOptions<TOutput = unknown> extends Omit<ProviderCallOptions, "signal"> {
@@ -320,6 +352,144 @@ export class Agent implements AsyncDisposable {
       storeIdentity: this.#storeIdentity,
     };
     return { plan, frame };
+  }
+
+  async #requirePersistence(): Promise<Persistence> {
+    const persistence = await this.persistence();
+    if (!persistence) throw new PersistenceNotConfiguredError();
+    return persistence;
+  }
+
+  async #runClaimed(runId: string, claimed: ClaimedResume, persistence: Persistence, notifier: Notifier | undefined): Promise<RunResult> {
+    const controller = new AbortController();
+    this.#inFlight.set(runId, controller);
+    const { plan, frame } = resumePlan({
+      persistence,
+      agent: this.#agent,
+      runId,
+      claim: async () => claimed,
+      notifier: notifier ?? null,
+      streaming: false,
+      controller,
+    });
+    const generator = driveRun(plan);
+    try {
+      return await runInDelegation(frame(claimed.run), async () => {
+        while (true) {
+          const next = await generator.next();
+          if (next.done) return next.value;
+        }
+      });
+    } catch (error) {
+      throw error instanceof RunFailure ? error.cause : error;
+    } finally {
+      this.#inFlight.delete(runId);
+    }
+  }
+
+  async #resumeWith(runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+    if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
+    const persistence = await this.#requirePersistence();
+    const claimed = await claimForResume(persistence, this.#agent, runId, input, { allowApprovalFallback: fallback });
+    return this.#runClaimed(runId, claimed, persistence, options.notifier);
+  }
+
+  /**
+   * Answers the client-tool calls a run paused on and runs it to its next stop.
+   * Every pending call must be answered exactly once.
+   */
+  submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult> {
+    return this.#resumeWith(runId, { kind: "tool_results", results }, options);
+  }
+
+  /** Answers a run waiting for human input and runs it to its next stop. */
+  submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult> {
+    if (typeof text !== "string") return Promise.reject(new ValidationError({ field: "text", message: "text must be a string." }));
+    return this.#resumeWith(runId, { kind: "user_input", text }, options);
+  }
+
+  /**
+   * Decides a run waiting for approval. Approved: every pending call runs, then
+   * the loop continues. Rejected: each pending call gets a failed result with
+   * the reason (default "User declined to run this tool.").
+   */
+  submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult> {
+    if (!decision || typeof decision.approved !== "boolean") {
+      return Promise.reject(new ValidationError({ field: "approved", message: "submitApproval needs { approved: boolean }." }));
+    }
+    if (decision.rejectionReason !== undefined && decision.rejectionReason !== null && typeof decision.rejectionReason !== "string") {
+      return Promise.reject(new ValidationError({ field: "rejectionReason", message: "rejectionReason must be a string." }));
+    }
+    const input: ResumeInput = decision.approved ? { kind: "approve" } : { kind: "reject", reason: decision.rejectionReason ?? null };
+    return this.#resumeWith(runId, input, options);
+  }
+
+  /**
+   * Resumes a paused run: with `toolResults` (client tools, or a rejection of
+   * an approval), with `userInput`, or with neither (approves an approval).
+   */
+  resume(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
+    let input: ResumeInput;
+    try {
+      input = resumeInput(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#resumeWith(runId, input, options, true);
+  }
+
+  /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
+  resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
+    const input = resumeInput(options);
+    const controller = new AbortController();
+    let frame: DelegationFrame | null = null;
+    let claimedRun: StoredRun | null = null;
+    const self = this;
+    return new RunStream(
+      runId,
+      async function* (): AsyncGenerator<RunEvent, RunResult, undefined> {
+        const persistence = await self.#requirePersistence();
+        const built = resumePlan({
+          persistence,
+          agent: self.#agent,
+          runId,
+          claim: async () => {
+            const claimed = await claimForResume(persistence, self.#agent, runId, input, { allowApprovalFallback: true });
+            claimedRun = claimed.run;
+            frame = built.frame(claimed.run);
+            self.#inFlight.set(runId, controller);
+            return claimed;
+          },
+          notifier: options.notifier ?? null,
+          streaming: true,
+          controller,
+        });
+        try {
+          return yield* driveRun(built.plan);
+        } finally {
+          if (claimedRun) self.#inFlight.delete(runId);
+        }
+      },
+      () => frame,
+    );
+  }
+
+  /**
+   * Cancels a run. Paused: finalized `cancelled` at once. Running (here or in
+   * another process): flagged; the run stops at its next iteration boundary,
+   * and a run of this agent instance is also aborted. Finished: a no-op.
+   * Returns the run as it is after the attempt.
+   */
+  async cancelRun(runId: string): Promise<RunResult> {
+    const persistence = await this.#requirePersistence();
+    const run = await persistence.getRun(runId);
+    if (!run) throw new RunNotFoundError({ runId });
+    if (isTerminalStatus(run.status)) return resultFromStoredRun(run);
+    await persistence.requestCancel(runId);
+    this.#inFlight.get(runId)?.abort(new Error(`Run ${runId} was cancelled.`));
+    await persistence.cancelPaused(runId);
+    const after = await persistence.getRun(runId);
+    return resultFromStoredRun(after ?? run);
   }
 
   /**

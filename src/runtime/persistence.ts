@@ -1,4 +1,7 @@
 import type { RunState } from "../loops/loop.js";
+import type { RunStatus } from "../types/run-status.js";
+import type { UsageStats } from "../types/usage.js";
+import type { RunJournal } from "./run-journal.js";
 import type { JournalOpening } from "./runner.js";
 import type { RuntimeAgent } from "./runtime-agent.js";
 
@@ -20,6 +23,40 @@ export interface CreateRunInput {
   readonly controller: AbortController;
 }
 
+/** A run row as the runtime needs it for submit, resume and cancel. */
+export interface StoredRun {
+  readonly runId: string;
+  readonly agentName: string;
+  readonly status: RunStatus;
+  readonly pauseData: unknown;
+  readonly cancelRequested: boolean;
+  readonly iterationCount: number;
+  readonly answer: string | null;
+  readonly error: string | null;
+  readonly failureReason: string | null;
+  readonly usage: UsageStats;
+  readonly delegationLevel: number;
+  /** From `meta["dendrux.max_delegation_depth"]`; `null` = unbounded. */
+  readonly maxDelegationDepth: number | null;
+  readonly piiMapping: Record<string, string>;
+}
+
+export interface OpenResumeInput {
+  readonly runId: string;
+  readonly agent: RuntimeAgent;
+  /** The status the run was claimed from. */
+  readonly resumedFrom: RunStatus;
+  /** Extra `run.resumed` data (`submitted_results` or `user_input`). */
+  readonly resumedData: Record<string, unknown>;
+  readonly controller: AbortController;
+}
+
+export interface ResumeOpening {
+  readonly journal: RunJournal;
+  /** Budget thresholds the run already emitted (they fire once per run). */
+  readonly budgetFired: string[];
+}
+
 /**
  * The database seen from the runtime. Implemented by `store/`, the only layer
  * that writes SQL; the runtime never learns which engine is underneath.
@@ -28,5 +65,17 @@ export interface Persistence {
   /** Engine + location without secrets: runs link to parents only within one identity. */
   readonly identity: string;
   createRun(input: CreateRunInput): Promise<JournalOpening>;
+  getRun(runId: string): Promise<StoredRun | null>;
+  /**
+   * Atomically moves a paused run to `running` if it is still in `expected` and
+   * no cancel is pending; `merge` is added to its pause data (submitted input).
+   */
+  claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>): Promise<boolean>;
+  /** After a won claim: continues the run's event and trace numbering and writes `run.resumed`. */
+  openResume(input: OpenResumeInput): Promise<ResumeOpening>;
+  /** Sets the cooperative cancel flag on a non-terminal run. */
+  requestCancel(runId: string): Promise<void>;
+  /** Finalizes a paused run as `cancelled` in one compare-and-set; `true` when this call won. */
+  cancelPaused(runId: string): Promise<boolean>;
   close(): Promise<void>;
 }

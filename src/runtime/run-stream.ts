@@ -19,17 +19,21 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
   /** The run's id, known before the first event. */
   readonly runId: string;
   readonly #source: () => AsyncGenerator<RunEvent, RunResult, undefined>;
-  readonly #frame: DelegationFrame | null;
+  readonly #frame: () => DelegationFrame | null;
   #iterator: AsyncGenerator<RunEvent, void, undefined> | null = null;
   #used = false;
   #done = false;
   #result: RunResult | null = null;
 
   /** @internal */
-  constructor(runId: string, source: () => AsyncGenerator<RunEvent, RunResult, undefined>, frame: DelegationFrame | null) {
+  constructor(
+    runId: string,
+    source: () => AsyncGenerator<RunEvent, RunResult, undefined>,
+    frame: DelegationFrame | null | (() => DelegationFrame | null),
+  ) {
     this.runId = runId;
     this.#source = source;
-    this.#frame = frame;
+    this.#frame = typeof frame === "function" ? frame : () => frame;
   }
 
   /** The final result, once a terminal event has been seen. */
@@ -38,7 +42,8 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
   }
 
   #step<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#frame ? runInDelegation(this.#frame, fn) : fn();
+    const frame = this.#frame();
+    return frame ? runInDelegation(frame, fn) : fn();
   }
 
   async *#events(): AsyncGenerator<RunEvent, void, undefined> {

@@ -1,7 +1,21 @@
-import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
 import type { Persistence } from "../runtime/persistence.js";
+import { databaseIdentity, parseDatabaseUrl } from "./database-url.js";
+import { createDialect } from "./dialect/create-dialect.js";
+import { SqlPersistence } from "./sql-persistence.js";
 
-/** Opens the SQL persistence for a database URL. */
-export async function openPersistence(_url: string): Promise<Persistence> {
-  throw new PersistenceNotConfiguredError();
+/**
+ * Opens the SQL persistence for a database URL: SQLite creates its schema on
+ * first use; PostgreSQL must have been migrated (`dendrux db migrate`).
+ */
+export async function openPersistence(url: string): Promise<Persistence> {
+  const target = parseDatabaseUrl(url);
+  const dialect = createDialect(target);
+  const db = await dialect.createKysely();
+  try {
+    await dialect.prepare(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new SqlPersistence(db, dialect.adapter, databaseIdentity(target), true);
 }

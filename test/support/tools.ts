@@ -30,3 +30,10 @@ export const readRange = tool({
   parameters: z.object({ sheet: z.string() }),
   target: "client",
 });
+
+/** `Promise.withResolvers` for Node 20. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -1,0 +1,279 @@
+import { InvalidToolResultError } from "../errors/invalid-tool-result-error.js";
+import { PauseStatusMismatchError } from "../errors/pause-status-mismatch-error.js";
+import { RunAlreadyClaimedError } from "../errors/run-already-claimed-error.js";
+import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js";
+import { RunNotFoundError } from "../errors/run-not-found-error.js";
+import { RunNotPausedError } from "../errors/run-not-paused-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { rejectionResult } from "../loops/execute-tool.js";
+import type { LoopContext, RunState } from "../loops/loop.js";
+import { runServerCall } from "../loops/tool-batch.js";
+import type { Notifier } from "../types/notifier.js";
+import type { RunEvent } from "../types/run-event.js";
+import type { RunResult } from "../types/run-result.js";
+import { isTerminalStatus, isWaitingStatus, type RunStatus } from "../types/run-status.js";
+import type { ToolCall, ToolResult } from "../types/tool-call.js";
+import { pythonList } from "../util/python-json.js";
+import type { DelegationFrame } from "./delegation.js";
+import { type PauseState, parsePauseData, toolResultToData } from "./pause-state.js";
+import type { Persistence, StoredRun } from "./persistence.js";
+import type { RunPlan } from "./runner.js";
+import type { RuntimeAgent } from "./runtime-agent.js";
+
+/** What a resume injects into a paused run. */
+export type ResumeInput =
+  | { readonly kind: "tool_results"; readonly results: readonly ToolResult[] }
+  | { readonly kind: "user_input"; readonly text: string }
+  | { readonly kind: "approve" }
+  | { readonly kind: "reject"; readonly reason: string | null };
+
+const EXPECTED_STATUS: Record<ResumeInput["kind"], RunStatus> = {
+  tool_results: "waiting_client_tool",
+  user_input: "waiting_human_input",
+  approve: "waiting_approval",
+  reject: "waiting_approval",
+};
+
+/** The typed error for a run that cannot be claimed for `expected`. */
+export function statusError(runId: string, run: StoredRun | null, expected: RunStatus): Error {
+  if (!run) return new RunNotFoundError({ runId });
+  if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+  if (run.status === "running") return new RunAlreadyClaimedError({ runId });
+  if (isWaitingStatus(run.status)) return new PauseStatusMismatchError({ runId, currentStatus: run.status, expectedStatus: expected });
+  return new RunNotPausedError({ runId, currentStatus: run.status });
+}
+
+function preflightError(runId: string, run: StoredRun | null, expected: RunStatus): Error | null {
+  if (!run) return new RunNotFoundError({ runId });
+  if (run.status !== expected) {
+    if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+    if (isWaitingStatus(run.status)) return new PauseStatusMismatchError({ runId, currentStatus: run.status, expectedStatus: expected });
+    return new RunNotPausedError({ runId, currentStatus: run.status });
+  }
+  if (run.cancelRequested) return new RunAlreadyTerminalError({ runId, currentStatus: "cancelled" });
+  return null;
+}
+
+function requirePause(runId: string, run: StoredRun | null): PauseState {
+  if (!run || run.pauseData === null || run.pauseData === undefined) {
+    if (!run) throw new RunNotFoundError({ runId });
+    if (isTerminalStatus(run.status)) throw new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+    throw new RunNotPausedError({ runId, currentStatus: run.status });
+  }
+  return parsePauseData(runId, run.pauseData);
+}
+
+/** Checks submitted results: well-formed, and answering exactly the pending calls. */
+export function validateToolResults(runId: string, results: unknown, pause: PauseState): ToolResult[] {
+  if (!Array.isArray(results)) throw new InvalidToolResultError({ runId, detail: "results must be an array of ToolResult" });
+  results.forEach((r, i) => {
+    const bad = (field: string, rule: string) => new InvalidToolResultError({ runId, detail: `results[${i}].${field} ${rule}` });
+    if (!r || typeof r !== "object") throw new InvalidToolResultError({ runId, detail: `results[${i}] must be an object` });
+    if (typeof r.callId !== "string") throw bad("callId", "must be a string");
+    if (typeof r.name !== "string") throw bad("name", "must be a string");
+    if (typeof r.payload !== "string") throw bad("payload", "must be a string (JSON text)");
+    if (r.success !== undefined && typeof r.success !== "boolean") throw bad("success", "must be a boolean");
+    if (r.error !== undefined && r.error !== null && typeof r.error !== "string") throw bad("error", "must be a string or null");
+    if (r.durationMs !== undefined && !(typeof r.durationMs === "number" && r.durationMs >= 0)) throw bad("durationMs", "must be a non-negative number");
+  });
+  const pending = pause.pendingToolCalls.map((c) => c.id);
+  const given = (results as ToolResult[]).map((r) => r.callId);
+  const duplicate = [...new Set(given.filter((id, i) => given.indexOf(id) !== i))].sort();
+  const missing = pending.filter((id) => !given.includes(id)).sort();
+  const unexpected = [...new Set(given.filter((id) => !pending.includes(id)))].sort();
+  const parts: string[] = [];
+  if (duplicate.length > 0) parts.push(`duplicate call_ids=${pythonList(duplicate)}`);
+  if (missing.length > 0) parts.push(`missing call_ids=${pythonList(missing)}`);
+  if (unexpected.length > 0) parts.push(`unexpected call_ids=${pythonList(unexpected)}`);
+  if (parts.length > 0) throw new InvalidToolResultError({ runId, detail: parts.join("; ") });
+  return (results as ToolResult[]).map((r) => ({
+    name: r.name,
+    callId: r.callId,
+    payload: r.payload,
+    success: r.success ?? true,
+    error: r.error ?? null,
+    durationMs: r.durationMs ?? 0,
+  }));
+}
+
+export interface ClaimedResume {
+  readonly run: StoredRun;
+  readonly pause: PauseState;
+  readonly input: ResumeInput;
+  readonly resumedFrom: RunStatus;
+}
+
+/**
+ * Validates everything, then claims the run in one compare-and-set. Nothing
+ * is written unless every check passed; a lost claim writes nothing either.
+ */
+export async function claimForResume(
+  persistence: Persistence,
+  agent: RuntimeAgent,
+  runId: string,
+  input: ResumeInput,
+  options: { readonly allowApprovalFallback?: boolean } = {},
+): Promise<ClaimedResume> {
+  const run = await persistence.getRun(runId);
+  let expected = EXPECTED_STATUS[input.kind];
+  let effective = input;
+  if (input.kind === "tool_results" && options.allowApprovalFallback && run?.status === "waiting_approval") {
+    expected = "waiting_approval";
+  }
+  // Only tool results and rejections read the pause first (the reference's precedence).
+  let pause: PauseState | null = null;
+  if (input.kind === "tool_results" || input.kind === "reject") pause = requirePause(runId, run);
+  if (input.kind === "tool_results") effective = { kind: "tool_results", results: validateToolResults(runId, input.results, pause!) };
+  const preflight = preflightError(runId, run, expected);
+  if (preflight) throw preflight;
+  pause ??= requirePause(runId, run);
+  if (agent.name && pause.agentName && pause.agentName !== agent.name) {
+    throw new ValidationError({
+      field: "agent",
+      message: `Agent name mismatch: run '${runId}' was paused by '${pause.agentName}', but resume called with '${agent.name}'.`,
+    });
+  }
+  if (effective.kind === "reject") {
+    const reason = effective.reason;
+    effective = { kind: "tool_results", results: pause.pendingToolCalls.map((c) => rejectionResult(c, reason)) };
+  }
+  let merge: Record<string, unknown> | undefined;
+  if (effective.kind === "tool_results") merge = { submitted_tool_results: effective.results.map(toolResultToData) };
+  if (effective.kind === "user_input") merge = { submitted_user_input: effective.text };
+  const won = await persistence.claim(runId, expected, merge);
+  if (!won) throw statusError(runId, await persistence.getRun(runId), expected);
+  return { run: run!, pause, input: effective, resumedFrom: expected };
+}
+
+function resumedData(claimed: ClaimedResume): Record<string, unknown> {
+  const input = claimed.input;
+  if (input.kind === "tool_results") {
+    return { submitted_results: input.results.map((r) => ({ call_id: r.callId, name: r.name, success: r.success !== false })) };
+  }
+  if (input.kind === "user_input") return { user_input: input.text };
+  return {};
+}
+
+/** Replays what the resume injects, then (approval) runs the approved calls, before the loop continues. */
+function resumePrelude(claimed: ClaimedResume) {
+  const { pause, input, resumedFrom } = claimed;
+  const iteration = pause.iteration;
+  return async function* (ctx: LoopContext): AsyncGenerator<RunEvent, void, undefined> {
+    const callsById = new Map<string, ToolCall>(pause.pendingToolCalls.map((c) => [c.id, c]));
+    const inject = async (call: ToolCall, result: ToolResult) => {
+      const message = ctx.strategy.formatToolResult(result);
+      ctx.state.history.push(message);
+      await ctx.hooks.messageAppended(ctx.runId, message, iteration);
+    };
+    if (input.kind === "tool_results") {
+      for (const result of input.results) {
+        const call = callsById.get(result.callId) ?? { id: result.callId, name: result.name, params: {}, providerToolCallId: null };
+        await inject(call, result);
+        await ctx.hooks.toolStarted(ctx.runId, call, iteration);
+        await ctx.hooks.toolCompleted(ctx.runId, call, result, iteration);
+        yield { type: "tool_result", runId: ctx.runId, toolCall: call, toolResult: result };
+      }
+    } else if (input.kind === "user_input") {
+      const message = { role: "user" as const, content: input.text };
+      ctx.state.history.push(message);
+      await ctx.hooks.messageAppended(ctx.runId, message, iteration);
+    } else if (input.kind === "approve") {
+      for (const call of pause.pendingToolCalls) {
+        const result = await runServerCall(ctx, call, iteration);
+        await inject(call, result);
+        yield { type: "tool_result", runId: ctx.runId, toolCall: call, toolResult: result };
+      }
+    }
+    if (resumedFrom === "waiting_approval") {
+      const decision = input.kind === "approve" ? "approved" : "rejected";
+      await ctx.hooks.governance(ctx.runId, "approval.decided", iteration, { decision, run_id: ctx.runId });
+    }
+  };
+}
+
+export interface ResumePlanInput {
+  readonly persistence: Persistence;
+  readonly agent: RuntimeAgent;
+  readonly runId: string;
+  readonly claim: () => Promise<ClaimedResume>;
+  readonly notifier: Notifier | null;
+  readonly streaming: boolean;
+  readonly controller: AbortController;
+}
+
+/** A run plan that continues a claimed pause; the claim itself happens when the plan opens. */
+export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run: StoredRun) => DelegationFrame } {
+  const { persistence, agent, runId, controller } = input;
+  const state: RunState = {
+    history: [],
+    steps: [],
+    iteration: 0,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: null, cacheReadInputTokens: null, cacheCreationInputTokens: null, reasoningTokens: null },
+    budgetFired: [],
+    piiMapping: {},
+  };
+  let prelude: ((ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>) | undefined;
+  const plan: RunPlan = {
+    runId,
+    agent,
+    state,
+    initialMessage: null,
+    firstEvent: "run_resumed",
+    providerOptions: {},
+    outputType: null,
+    notifier: input.notifier,
+    streaming: input.streaming,
+    controller,
+    callerSignal: undefined,
+    openJournal: async () => {
+      const claimed = await input.claim();
+      const opening = await persistence.openResume({
+        runId,
+        agent,
+        resumedFrom: claimed.resumedFrom,
+        resumedData: resumedData(claimed),
+        controller,
+      });
+      state.history.push(...claimed.pause.history);
+      state.steps.push(...claimed.pause.steps);
+      state.iteration = claimed.pause.iteration;
+      state.usage = { ...claimed.pause.usage };
+      state.budgetFired.push(...opening.budgetFired);
+      Object.assign(state.piiMapping, claimed.run.piiMapping);
+      prelude = resumePrelude(claimed);
+      return { journal: opening.journal };
+    },
+    get prelude() {
+      return prelude;
+    },
+  };
+  const frame = (run: StoredRun): DelegationFrame => ({
+    runId,
+    level: run.delegationLevel,
+    maxDepth: run.maxDelegationDepth,
+    storeIdentity: persistence.identity,
+  });
+  return { plan, frame };
+}
+
+/** A result rebuilt from the run row (cancel, terminal no-ops). */
+export function resultFromStoredRun(run: StoredRun): RunResult {
+  let pending: readonly ToolCall[] | undefined;
+  if (isWaitingStatus(run.status) && run.pauseData) {
+    try {
+      pending = parsePauseData(run.runId, run.pauseData).pendingToolCalls;
+    } catch {
+      pending = undefined;
+    }
+  }
+  return {
+    runId: run.runId,
+    status: run.status,
+    answer: run.answer,
+    error: run.error,
+    iterationCount: run.iterationCount,
+    usage: { ...run.usage, reasoningTokens: run.usage.reasoningTokens },
+    ...(pending && pending.length > 0 ? { pendingToolCalls: pending } : {}),
+    warnings: [],
+  };
+}

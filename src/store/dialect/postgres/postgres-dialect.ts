@@ -1,0 +1,63 @@
+import { type Expression, Kysely, PostgresDialect, type SqlBool, sql } from "kysely";
+import { logger } from "../../../util/logger.js";
+import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
+import type { Database } from "../../schema.js";
+import { jsonText } from "../json-values.js";
+import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
+
+// Class 08 (connection), 57P (operator intervention), 53300 (too many connections), 40001/40P01 (serialization/deadlock).
+const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
+const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
+
+export const postgresAdapter: StoreAdapter = {
+  kind: "postgres",
+  timestamp: (date) => date,
+  bool: (value) => value,
+  json: jsonText,
+  readJson: (value) => (value === undefined ? null : value),
+  readTimestamp(value) {
+    if (value === null || value === undefined) return null;
+    return value instanceof Date ? value : new Date(String(value));
+  },
+  readBool: (value) => value === true || value === 1 || value === "t",
+  metadataPredicate(filter): Expression<SqlBool> {
+    // One containment test; uses the GIN index on (meta::jsonb).
+    return sql<SqlBool>`(meta::jsonb @> ${JSON.stringify(filter)}::jsonb)`;
+  },
+  isTransient(error) {
+    const code = String((error as { code?: string })?.code ?? "");
+    return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated/i.test(String((error as Error)?.message));
+  },
+  isUniqueViolation(error) {
+    const e = error as { code?: string; constraint?: string; detail?: string };
+    return e?.code === "23505" && /idempotency_key/.test(`${e.constraint ?? ""} ${e.detail ?? ""}`);
+  },
+};
+
+export class PostgresStoreDialect implements StoreDialect {
+  readonly kind = "postgres" as const;
+  readonly adapter = postgresAdapter;
+  readonly #connectionString: string;
+
+  constructor(connectionString: string) {
+    this.#connectionString = connectionString;
+  }
+
+  async createKysely(): Promise<Kysely<Database>> {
+    let Pool: typeof import("pg").Pool;
+    try {
+      Pool = (await import("pg")).default.Pool;
+    } catch {
+      throw new Error('PostgreSQL support needs the "pg" package: npm install pg');
+    }
+    const pool = new Pool({ connectionString: this.#connectionString, max: 10 });
+    // An idle client can lose its connection (server restart, admin kill); the pool replaces it.
+    pool.on("error", (error) => logger.warn("PostgreSQL idle client error", error));
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+
+  async prepare(db: Kysely<Database>): Promise<void> {
+    const { rows } = await sql<{ name: string | null }>`SELECT to_regclass('agent_runs')::text AS name`.execute(db);
+    if (!rows[0]?.name) throw new SchemaNotInitializedError();
+  }
+}

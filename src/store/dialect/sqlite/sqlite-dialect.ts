@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Expression, Kysely, type SqlBool, SqliteDialect, sql } from "kysely";
+import type { Database } from "../../schema.js";
+import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-schema.js";
+import { jsonText } from "../json-values.js";
+import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the reference's text form; compares correctly as text. */
+export function formatSqliteTimestamp(date: Date): string {
+  return (
+    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}000`
+  );
+}
+
+export function parseSqliteTimestamp(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value).trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!m) return new Date(text);
+  const ms = m[7] ? Number(m[7].padEnd(6, "0").slice(0, 3)) : 0;
+  const utc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
+  if (!m[8] || m[8] === "Z") return new Date(utc);
+  const sign = m[8].startsWith("-") ? -1 : 1;
+  const digits = m[8].replace(/[+:-]/g, "");
+  return new Date(utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);
+}
+
+/** The subset of better-sqlite3 we use, so the type stays a structural one. */
+interface SqliteDatabase {
+  pragma(source: string): unknown;
+  close(): void;
+}
+
+export const sqliteAdapter: StoreAdapter = {
+  kind: "sqlite",
+  timestamp: formatSqliteTimestamp,
+  bool: (value) => (value ? 1 : 0),
+  json: jsonText,
+  readJson(value) {
+    if (value === null || value === undefined) return null;
+    // NUMERIC affinity: a scalar JSON number comes back as a number.
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  },
+  readTimestamp: parseSqliteTimestamp,
+  readBool: (value) => value === 1 || value === true || value === "1",
+  metadataPredicate(filter): Expression<SqlBool> {
+    const parts = Object.entries(filter).map(([key, value]) => {
+      const path = `$.${key}`;
+      // Type and value must both match: `true` never matches `1`.
+      if (typeof value === "boolean") {
+        return sql<SqlBool>`(json_type(meta, ${path}) = ${value ? "true" : "false"})`;
+      }
+      if (typeof value === "number") {
+        return sql<SqlBool>`(json_type(meta, ${path}) IN ('integer', 'real') AND json_extract(meta, ${path}) = ${value})`;
+      }
+      return sql<SqlBool>`(json_type(meta, ${path}) = 'text' AND json_extract(meta, ${path}) = ${value})`;
+    });
+    return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+  },
+  isTransient(error) {
+    const code = (error as { code?: string })?.code ?? "";
+    return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code.startsWith("SQLITE_BUSY_");
+  },
+  isUniqueViolation(error) {
+    const code = (error as { code?: string })?.code ?? "";
+    return code === "SQLITE_CONSTRAINT_UNIQUE" && String((error as Error).message).includes("idempotency_key");
+  },
+};
+
+export class SqliteStoreDialect implements StoreDialect {
+  readonly kind = "sqlite" as const;
+  readonly adapter = sqliteAdapter;
+  readonly #path: string;
+  readonly #memory: boolean;
+
+  constructor(path: string, memory: boolean) {
+    this.#path = path;
+    this.#memory = memory;
+  }
+
+  async createKysely(): Promise<Kysely<Database>> {
+    const { default: BetterSqlite3 } = await import("better-sqlite3");
+    if (!this.#memory) mkdirSync(dirname(this.#path), { recursive: true });
+    const database = new BetterSqlite3(this.#memory ? ":memory:" : this.#path) as unknown as SqliteDatabase;
+    database.pragma("busy_timeout = 5000");
+    if (!this.#memory) database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    // The reference never turns foreign keys on; we do, so cascades work.
+    database.pragma("foreign_keys = ON");
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
+  }
+
+  async prepare(db: Kysely<Database>): Promise<void> {
+    for (const statement of [...SQLITE_SCHEMA, ...SQLITE_EXTRA_INDEXES]) await sql.raw(statement).execute(db);
+  }
+}

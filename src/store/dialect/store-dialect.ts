@@ -1,0 +1,34 @@
+import type { Kysely, SqlBool, Expression } from "kysely";
+import type { Database } from "../schema.js";
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, as named
+ * capabilities. Store code calls these and never asks which engine it is on.
+ */
+export interface StoreAdapter {
+  readonly kind: "sqlite" | "postgres";
+  /** A timestamp as the column wants it (SQLite text, PostgreSQL `Date`). */
+  timestamp(date: Date): string | Date;
+  /** A boolean as the column wants it. */
+  bool(value: boolean): number | boolean;
+  /** JSON text for a JSON column; `undefined` stays SQL NULL, `null` is the JSON literal `null`. */
+  json(value: unknown): string | null;
+  /** Parses what the driver returned for a JSON column. */
+  readJson(value: unknown): unknown;
+  readTimestamp(value: unknown): Date | null;
+  readBool(value: unknown): boolean;
+  /** `metadataFilter` as one SQL predicate (keys already validated). */
+  metadataPredicate(filter: Readonly<Record<string, string | number | boolean>>): Expression<SqlBool>;
+  /** True for errors worth retrying: lock contention, dropped connections. */
+  isTransient(error: unknown): boolean;
+  /** True when the error is the idempotency key's unique constraint. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+export interface StoreDialect {
+  readonly kind: "sqlite" | "postgres";
+  readonly adapter: StoreAdapter;
+  createKysely(): Promise<Kysely<Database>>;
+  /** Creates the schema if the engine allows it at runtime (SQLite), or checks it exists (PostgreSQL). */
+  prepare(db: Kysely<Database>): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import type { LoopOutcome, RunState } from "../loops/loop.js";
+import { toPauseData } from "../runtime/pause-state.js";
+import type { RunJournal } from "../runtime/run-journal.js";
+import type { RuntimeAgent } from "../runtime/runtime-agent.js";
+import { type RunStatus, WAITING_STATUSES } from "../types/run-status.js";
+import type { UsageStats } from "../types/usage.js";
+import { retryTransient } from "./retry.js";
+import type { RunWriter } from "./run-writer.js";
+import { SqlRecorder } from "./sql-recorder.js";
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function totals(usage: UsageStats) {
+  return {
+    total_input_tokens: usage.inputTokens,
+    total_output_tokens: usage.outputTokens,
+    total_cost_usd: usage.costUsd,
+    total_cache_read_tokens: usage.cacheReadInputTokens ?? 0,
+    total_cache_creation_tokens: usage.cacheCreationInputTokens ?? 0,
+    total_reasoning_tokens: usage.reasoningTokens ?? 0,
+  };
+}
+
+/** A persisted run's lifecycle: every status change is a compare-and-set on `agent_runs.status`. */
+export class SqlJournal implements RunJournal {
+  readonly persisted = true;
+  readonly storeIdentity: string;
+  readonly recorder: SqlRecorder;
+  readonly #w: RunWriter;
+  readonly #agent: RuntimeAgent;
+
+  constructor(writer: RunWriter, agent: RuntimeAgent, storeIdentity: string) {
+    this.#w = writer;
+    this.#agent = agent;
+    this.storeIdentity = storeIdentity;
+    this.recorder = new SqlRecorder(writer, agent);
+  }
+
+  get #runId(): string {
+    return this.#w.runId;
+  }
+
+  async isCancelRequested(): Promise<boolean> {
+    const { db, adapter } = this.#w;
+    const row = await retryTransient(adapter, "is_cancel_requested", this.#runId, () =>
+      db.selectFrom("agent_runs").select("cancel_requested").where("id", "=", this.#runId).executeTakeFirst(),
+    );
+    return row ? adapter.readBool(row.cancel_requested) : false;
+  }
+
+  /** CAS from `from` to `to`; `true` when this writer won. */
+  async #transition(from: readonly RunStatus[], to: RunStatus, values: Record<string, unknown>): Promise<boolean> {
+    const { db, adapter } = this.#w;
+    const result = await retryTransient(adapter, `finalize_${to}`, this.#runId, () =>
+      db
+        .updateTable("agent_runs")
+        .set({ ...values, status: to, updated_at: this.#w.now() })
+        .where("id", "=", this.#runId)
+        .where("status", "in", [...from])
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  #piiValue(state: RunState): Record<string, unknown> {
+    return Object.keys(state.piiMapping).length > 0 ? { pii_mapping: this.#w.adapter.json(state.piiMapping) } : {};
+  }
+
+  async pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled"> {
+    if (await this.isCancelRequested()) {
+      await this.cancel(state, { ...outcome, status: "cancelled" }, ["running"]);
+      return "cancelled";
+    }
+    const pending = outcome.pending ?? { calls: [], targets: {} };
+    const pauseData = toPauseData({
+      agentName: this.#agent.name,
+      pendingToolCalls: pending.calls,
+      pendingTargets: pending.targets,
+      history: state.history,
+      steps: state.steps,
+      iteration: state.iteration,
+      traceOrderOffset: state.history.length,
+      usage: state.usage,
+    });
+    const { adapter } = this.#w;
+    // Guarded, unlike the reference: a run swept or cancelled meanwhile is never rewritten to waiting.
+    const won = await this.#transition(["running"], outcome.status, {
+      pause_data: adapter.json(pauseData),
+      iteration_count: outcome.iterationCount,
+      ...this.#piiValue(state),
+    });
+    if (!won) return "cancelled";
+    await this.#w.event("run.paused", {
+      status: outcome.status,
+      pending_tool_calls: pending.calls.map((c) => ({ id: c.id, name: c.name, target: pending.targets[c.id] ?? "server", params: c.params })),
+    });
+    return "paused";
+  }
+
+  async finish(state: RunState, outcome: LoopOutcome): Promise<boolean> {
+    const { adapter } = this.#w;
+    const won = await this.#transition(["running"], outcome.status, {
+      iteration_count: outcome.iterationCount,
+      ...(outcome.answer !== null ? { output_data: adapter.json({ answer: outcome.answer }) } : {}),
+      ...totals(state.usage),
+      ...this.#piiValue(state),
+      pause_data: adapter.json(null),
+      cancel_requested: adapter.bool(false),
+    });
+    if (won) await this.#w.event("run.completed", { status: outcome.status });
+    return won;
+  }
+
+  async cancel(state: RunState, outcome: LoopOutcome, from: readonly RunStatus[] = ["running", ...WAITING_STATUSES]): Promise<boolean> {
+    const { adapter } = this.#w;
+    const won = await this.#transition(from, "cancelled", {
+      iteration_count: outcome.iterationCount,
+      ...totals(state.usage),
+      ...this.#piiValue(state),
+      pause_data: adapter.json(null),
+      cancel_requested: adapter.bool(false),
+    });
+    if (won) await this.#w.event("run.cancelled", { reason: "cancel_requested" });
+    return won;
+  }
+
+  async abandon(): Promise<boolean> {
+    const { adapter } = this.#w;
+    const won = await this.#transition(["running"], "cancelled", { pause_data: adapter.json(null), cancel_requested: adapter.bool(false) });
+    if (won) await this.#w.event("run.cancelled", {});
+    return won;
+  }
+
+  async fail(error: unknown): Promise<void> {
+    const { adapter } = this.#w;
+    const text = errorText(error);
+    const won = await this.#transition(["running"], "error", {
+      error: text,
+      pause_data: adapter.json(null),
+      cancel_requested: adapter.bool(false),
+    });
+    if (won) await this.#w.event("run.error", { error: [...text].slice(0, 500).join("") });
+  }
+}

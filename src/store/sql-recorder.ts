@@ -1,0 +1,201 @@
+import type { RuntimeAgent } from "../runtime/runtime-agent.js";
+import { providerName } from "../llm/provider.js";
+import type { LLMResponse } from "../types/llm-response.js";
+import type { Message } from "../types/message.js";
+import type { LlmCallCompletedDetails, Notifier } from "../types/notifier.js";
+import type { ToolCall, ToolDef, ToolResult } from "../types/tool-call.js";
+import { newId } from "../util/ulid.js";
+import { bestEffort, retryTransient } from "./retry.js";
+import type { RunWriter } from "./run-writer.js";
+
+const traceCall = (c: ToolCall) => ({ id: c.id, provider_tool_call_id: c.providerToolCallId, name: c.name, params: c.params });
+const semanticCall = (c: ToolCall) => ({ id: c.id, provider_tool_call_id: c.providerToolCallId, name: c.name, params: c.params });
+
+function semanticMessage(m: Message): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.content };
+  if (m.toolCalls && m.toolCalls.length > 0) out.tool_calls = m.toolCalls.map(semanticCall);
+  if (m.callId !== undefined) out.call_id = m.callId;
+  if (m.name !== undefined) out.name = m.name;
+  if (m.meta && Object.keys(m.meta).length > 0) out.meta = m.meta;
+  return out;
+}
+
+function semanticTool(t: ToolDef): Record<string, unknown> {
+  return { name: t.name, description: t.description, parameters: t.parameters, target: t.target, meta: Object.keys(t.meta).length > 0 ? t.meta : null };
+}
+
+function usageData(r: LLMResponse): Record<string, unknown> {
+  const u = r.usage;
+  return {
+    input_tokens: u.inputTokens,
+    output_tokens: u.outputTokens,
+    total_tokens: u.totalTokens,
+    cost_usd: u.costUsd,
+    cache_read_input_tokens: u.cacheReadInputTokens,
+    cache_creation_input_tokens: u.cacheCreationInputTokens,
+    reasoning_tokens: u.reasoningTokens,
+  };
+}
+
+function semanticResponse(r: LLMResponse): Record<string, unknown> | null {
+  const calls = r.toolCalls ?? [];
+  if (!r.text && calls.length === 0 && !r.reasoning) return null;
+  return {
+    ...(r.reasoning ? { reasoning: r.reasoning } : {}),
+    ...(r.text ? { text: r.text } : {}),
+    ...(calls.length > 0 ? { tool_calls: calls.map(semanticCall) } : {}),
+    usage: usageData(r),
+  };
+}
+
+/** A tool result payload as `tool_calls.result` stores it: parsed JSON, or `{"raw": …}`. */
+function resultValue(payload: string): unknown {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return { raw: payload };
+  }
+}
+
+/**
+ * The audit trail writer. Traces, tool calls and events are fail-closed (their
+ * failure ends the run); LLM interaction rows, usage rows and the progress
+ * touch are best-effort.
+ */
+export class SqlRecorder implements Notifier {
+  readonly #w: RunWriter;
+  readonly #agent: RuntimeAgent;
+
+  constructor(writer: RunWriter, agent: RuntimeAgent) {
+    this.#w = writer;
+    this.#agent = agent;
+  }
+
+  async onMessageAppended(_runId: string, message: Message, iteration: number): Promise<void> {
+    const meta: Record<string, unknown> = { ...message.meta, iteration };
+    if (message.toolCalls && message.toolCalls.length > 0) meta.tool_calls = message.toolCalls.map(traceCall);
+    if (message.role === "tool") {
+      meta.call_id = message.callId;
+      meta.tool_name = message.name;
+    }
+    await this.#w.trace(message.role, message.content, meta);
+  }
+
+  async onLlmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+    const w = this.#w;
+    const { adapter, db } = w;
+    const id = newId();
+    const u = response.usage;
+    const model = response.model ?? this.#agent.model;
+    const provider = providerName(this.#agent.provider);
+    const now = w.now();
+    await bestEffort(`save llm_interaction (iteration ${iteration})`, runId, () =>
+      db
+        .insertInto("llm_interactions")
+        .values({
+          id,
+          agent_run_id: runId,
+          iteration_index: iteration,
+          model,
+          provider,
+          semantic_request: adapter.json({
+            messages: details.semanticMessages.map(semanticMessage),
+            tools: details.semanticTools ? details.semanticTools.map(semanticTool) : null,
+          }),
+          semantic_response: adapter.json(semanticResponse(response)),
+          provider_request: adapter.json(response.providerRequest ?? null),
+          provider_response: adapter.json(response.providerResponse ?? null),
+          input_tokens: u.inputTokens,
+          output_tokens: u.outputTokens,
+          cost_usd: u.costUsd,
+          duration_ms: details.durationMs,
+          cache_read_input_tokens: u.cacheReadInputTokens,
+          cache_creation_input_tokens: u.cacheCreationInputTokens,
+          reasoning_tokens: u.reasoningTokens,
+          guardrail_findings: adapter.json(details.guardrailFindings ?? null),
+          created_at: now,
+        })
+        .execute(),
+    );
+    await bestEffort("save usage", runId, () =>
+      db
+        .insertInto("token_usage")
+        .values({
+          id: newId(),
+          agent_run_id: runId,
+          iteration_index: iteration,
+          model,
+          provider,
+          input_tokens: u.inputTokens,
+          output_tokens: u.outputTokens,
+          cost_usd: u.costUsd,
+          duration_ms: null,
+          cache_read_input_tokens: u.cacheReadInputTokens,
+          cache_creation_input_tokens: u.cacheCreationInputTokens,
+          reasoning_tokens: u.reasoningTokens,
+          meta: adapter.json(null),
+          created_at: now,
+        })
+        .execute(),
+    );
+    await w.event(
+      "llm.completed",
+      {
+        input_tokens: u.inputTokens,
+        output_tokens: u.outputTokens,
+        cache_read_input_tokens: u.cacheReadInputTokens,
+        cache_creation_input_tokens: u.cacheCreationInputTokens,
+        reasoning_tokens: u.reasoningTokens,
+        cost_usd: u.costUsd,
+        model,
+        has_tool_calls: (response.toolCalls?.length ?? 0) > 0,
+      },
+      iteration,
+      id,
+    );
+    await bestEffort("touch progress", runId, () => w.touch());
+  }
+
+  async onToolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
+    const w = this.#w;
+    const { adapter, db } = w;
+    const target = this.#agent.tools.get(call.name)?.target ?? "server";
+    const success = result.success !== false;
+    const now = w.now();
+    const id = newId();
+    await retryTransient(adapter, "save_tool_call", runId, () =>
+      db
+        .insertInto("tool_calls")
+        .values({
+          id,
+          agent_run_id: runId,
+          tool_call_id: call.id,
+          provider_tool_call_id: call.providerToolCallId,
+          tool_name: call.name,
+          target,
+          params: adapter.json(Object.keys(call.params).length > 0 ? call.params : null),
+          result: adapter.json(resultValue(result.payload)),
+          success: adapter.bool(success),
+          duration_ms: result.durationMs ?? 0,
+          iteration_index: iteration,
+          error_message: result.error ?? null,
+          meta: adapter.json(null),
+          created_at: now,
+          updated_at: now,
+        })
+        .execute(),
+    );
+    await w.event("tool.completed", { tool_name: call.name, target, success, duration_ms: result.durationMs ?? 0 }, iteration, call.id);
+    await bestEffort("touch progress", runId, () => w.touch());
+  }
+
+  async onGovernanceEvent(
+    _runId: string,
+    eventType: string,
+    iteration: number,
+    data: Record<string, unknown>,
+    info: { correlationId: string | null },
+  ): Promise<void> {
+    await this.#w.event(eventType, data, iteration, info.correlationId);
+  }
+}

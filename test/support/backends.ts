@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe } from "vitest";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import { migratePostgres } from "../../src/store/migrate.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+
+/** A fresh, empty database for one test file. */
+export interface TestDatabase {
+  readonly kind: "sqlite" | "postgres";
+  readonly url: string;
+  cleanup(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: "sqlite" | "postgres";
+  /** Why this backend is skipped, or `null` when it runs. */
+  readonly skipReason: string | null;
+  create(options?: { migrate?: boolean }): Promise<TestDatabase>;
+}
+
+const PG_ADMIN_URL = process.env.DENDRUX_TEST_POSTGRES_URL ?? null;
+
+if (!PG_ADMIN_URL) {
+  console.warn("[dendrux tests] DENDRUX_TEST_POSTGRES_URL is not set: PostgreSQL tests are SKIPPED (CI always sets it).");
+}
+
+async function withAdmin<T>(fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL! });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const BACKENDS: readonly Backend[] = [
+  {
+    name: "sqlite",
+    skipReason: null,
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), "dendrux-test-"));
+      return { kind: "sqlite", url: `sqlite:///${join(dir, "runs.db")}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: "postgres",
+    skipReason: PG_ADMIN_URL ? null : "DENDRUX_TEST_POSTGRES_URL is not set",
+    async create({ migrate = true } = {}) {
+      const name = `dx_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+      const base = new URL(PG_ADMIN_URL!);
+      base.pathname = `/${name}`;
+      const url = base.toString();
+      if (migrate) {
+        const dialect = createDialect(parseDatabaseUrl(url));
+        const db = await dialect.createKysely();
+        const result = await migratePostgres(db);
+        await db.destroy();
+        if (result.error) throw result.error;
+      }
+      return {
+        kind: "postgres",
+        url,
+        cleanup: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+      };
+    },
+  },
+];
+
+/** Registers one `describe` per backend; a skipped backend says why in its title. */
+export function describeEachBackend(title: string, fn: (backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    const suffix = backend.skipReason ? ` (SKIPPED: ${backend.skipReason})` : "";
+    describe.skipIf(backend.skipReason !== null)(`${title} [${backend.name}]${suffix}`, () => fn(backend));
+  }
+}
