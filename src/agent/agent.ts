@@ -7,7 +7,7 @@ import { outputTypeName } from "../loops/single-call.js";
 import { type DelegationFrame, resolveDelegation, runInDelegation } from "../runtime/delegation.js";
 import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
 import { computeFingerprint } from "../runtime/fingerprint.js";
-import type { Persistence, StoredRun } from "../runtime/persistence.js";
+import type { Persistence } from "../runtime/persistence.js";
 import { type ClaimedResume, claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
 import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
@@ -441,37 +441,42 @@ export class Agent implements AsyncDisposable {
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
   resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
     const input = resumeInput(options);
-    const controller = new AbortController();
     let frame: DelegationFrame | null = null;
-    let claimedRun: StoredRun | null = null;
-    const self = this;
-    return new RunStream(
+    const setFrame = (f: DelegationFrame) => {
+      frame = f;
+    };
+    return new RunStream(runId, () => this.#resumeStreamSource(runId, input, options, setFrame), () => frame);
+  }
+
+  async *#resumeStreamSource(
+    runId: string,
+    input: ResumeInput,
+    options: ResumeOptions,
+    setFrame: (frame: DelegationFrame) => void,
+  ): AsyncGenerator<RunEvent, RunResult, undefined> {
+    const persistence = await this.#requirePersistence();
+    const controller = new AbortController();
+    let claimed = false;
+    const built = resumePlan({
+      persistence,
+      agent: this.#agent,
       runId,
-      async function* (): AsyncGenerator<RunEvent, RunResult, undefined> {
-        const persistence = await self.#requirePersistence();
-        const built = resumePlan({
-          persistence,
-          agent: self.#agent,
-          runId,
-          claim: async () => {
-            const claimed = await claimForResume(persistence, self.#agent, runId, input, { allowApprovalFallback: true });
-            claimedRun = claimed.run;
-            frame = built.frame(claimed.run);
-            self.#inFlight.set(runId, controller);
-            return claimed;
-          },
-          notifier: options.notifier ?? null,
-          streaming: true,
-          controller,
-        });
-        try {
-          return yield* driveRun(built.plan);
-        } finally {
-          if (claimedRun) self.#inFlight.delete(runId);
-        }
+      claim: async () => {
+        const result = await claimForResume(persistence, this.#agent, runId, input, { allowApprovalFallback: true });
+        claimed = true;
+        setFrame(built.frame(result.run));
+        this.#inFlight.set(runId, controller);
+        return result;
       },
-      () => frame,
-    );
+      notifier: options.notifier ?? null,
+      streaming: true,
+      controller,
+    });
+    try {
+      return yield* driveRun(built.plan);
+    } finally {
+      if (claimed) this.#inFlight.delete(runId);
+    }
   }
 
   /**

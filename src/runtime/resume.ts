@@ -38,6 +38,7 @@ const EXPECTED_STATUS: Record<ResumeInput["kind"], RunStatus> = {
 export function statusError(runId: string, run: StoredRun | null, expected: RunStatus): Error {
   if (!run) return new RunNotFoundError({ runId });
   if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+  if (run.cancelRequested) return new RunAlreadyTerminalError({ runId, currentStatus: "cancelled" });
   if (run.status === "running") return new RunAlreadyClaimedError({ runId });
   if (isWaitingStatus(run.status)) return new PauseStatusMismatchError({ runId, currentStatus: run.status, expectedStatus: expected });
   return new RunNotPausedError({ runId, currentStatus: run.status });

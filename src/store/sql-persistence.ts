@@ -149,27 +149,26 @@ export class SqlPersistence implements Persistence {
 
   async claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>): Promise<boolean> {
     const { db, adapter } = this;
-    return retryTransient(adapter, "claim_paused_run", runId, () =>
-      db.transaction().execute(async (trx) => {
-        let pauseData: unknown;
-        if (merge) {
-          const row = await trx.selectFrom("agent_runs").select(["pause_data", "status"]).where("id", "=", runId).executeTakeFirst();
-          const current = row ? adapter.readJson(row.pause_data) : null;
-          if (!row || row.status !== expected || !current || typeof current !== "object") return false;
-          pauseData = { ...(current as Record<string, unknown>), ...merge };
-        }
-        const now = this.#now();
-        // The claim also refreshes liveness, so a just-resumed run is never swept as stale.
-        const result = await trx
-          .updateTable("agent_runs")
-          .set({ status: "running", last_progress_at: now, updated_at: now, ...(merge ? { pause_data: adapter.json(pauseData) } : {}) })
-          .where("id", "=", runId)
-          .where("status", "=", expected)
-          .where("cancel_requested", "=", adapter.bool(false))
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows) > 0;
-      }),
+    let pauseData: unknown;
+    if (merge) {
+      const row = await db.selectFrom("agent_runs").select(["pause_data", "status"]).where("id", "=", runId).executeTakeFirst();
+      const current = row ? adapter.readJson(row.pause_data) : null;
+      if (!row || row.status !== expected || !current || typeof current !== "object") return false;
+      pauseData = { ...(current as Record<string, unknown>), ...merge };
+    }
+    const now = this.#now();
+    // One statement, so the compare-and-set is atomic on every engine. The claim
+    // also refreshes liveness, so a just-resumed run is never swept as stale.
+    const result = await retryTransient(adapter, "claim_paused_run", runId, () =>
+      db
+        .updateTable("agent_runs")
+        .set({ status: "running", last_progress_at: now, updated_at: now, ...(merge ? { pause_data: adapter.json(pauseData) } : {}) })
+        .where("id", "=", runId)
+        .where("status", "=", expected)
+        .where("cancel_requested", "=", adapter.bool(false))
+        .executeTakeFirst(),
     );
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async openResume(input: OpenResumeInput): Promise<ResumeOpening> {

@@ -5,12 +5,14 @@ import {
   Budget,
   ChatMessage,
   InvalidToolResultError,
+  NativeToolCalling,
   PauseStatusMismatchError,
   RunAlreadyTerminalError,
   RunNotFoundError,
   RunNotPausedError,
   tool,
 } from "../../src/index.js";
+import type { AgentStep, LLMResponse } from "../../src/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
@@ -161,9 +163,8 @@ describeEachBackend("durable runs", (backend) => {
   });
 
   it("clarification pause answered with submitInput", async () => {
-    const { NativeToolCalling } = await import("../../src/index.js");
     class Asking extends NativeToolCalling {
-      override parseResponse(response: Parameters<NativeToolCalling["parseResponse"]>[0]) {
+      override parseResponse(response: LLMResponse): AgentStep {
         if (response.text?.endsWith("?")) return { reasoning: null, action: { type: "clarification" as const, question: response.text }, rawResponse: response.text };
         return super.parseResponse(response);
       }
