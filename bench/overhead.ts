@@ -1,16 +1,21 @@
 /**
- * Runtime overhead per iteration: a 5-iteration tool loop against MockLLM, so
- * what is measured is dendrux itself (no network, no model).
+ * Runtime overhead per iteration of a 5-iteration tool loop against MockLLM
+ * (so what is measured is dendrux itself): in memory, persisted on a SQLite
+ * file and on PostgreSQL; then `listRuns` for one chat thread among 100,000 runs.
  *
- *   npm run bench
+ *   npm run bench      (PostgreSQL parts need DENDRUX_TEST_POSTGRES_URL)
  */
 import { z } from "zod";
 import { Agent, tool } from "../src/index.js";
 import { MockLLM, type MockStep } from "../src/llm/mock/index.js";
+import { freshPostgres, freshSqlite, persistedOverhead, threadQuery } from "./persisted.js";
 import { median, timeRuns } from "./stats.js";
 
+process.env.DENDRUX_LOG ??= "silent";
 const ITERATIONS = 5;
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const TOTAL_RUNS = Number(process.env.BENCH_THREAD_RUNS ?? 100_000);
+const pgAdmin = process.env.DENDRUX_TEST_POSTGRES_URL;
 
 const add = tool({ name: "add", description: "Add.", parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => a + b });
 
@@ -21,17 +26,37 @@ function script(): MockStep[] {
   return steps;
 }
 
-async function once(): Promise<void> {
-  const agent = new Agent({ provider: new MockLLM(script()), prompt: "p", tools: [add], maxIterations: ITERATIONS });
-  const result = await agent.run("go");
-  if (result.iterationCount !== ITERATIONS) throw new Error(`expected ${ITERATIONS} iterations, got ${result.iterationCount}`);
+async function inMemory(): Promise<number> {
+  const once = async () => {
+    const agent = new Agent({ provider: new MockLLM(script()), prompt: "p", tools: [add], maxIterations: ITERATIONS });
+    await agent.run("go");
+  };
+  await timeRuns(30, once);
+  return median(await timeRuns(RUNS, once)) / ITERATIONS;
 }
 
-export async function benchInMemory(): Promise<number> {
-  await timeRuns(30, once); // warm-up
-  const samples = await timeRuns(RUNS, once);
-  return median(samples) / ITERATIONS;
-}
+const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+const memory = await inMemory();
+console.log(`in-memory overhead      median ${fmt(memory)} per iteration (${RUNS} runs × ${ITERATIONS} iterations)`);
 
-const perIteration = await benchInMemory();
-console.log(`in-memory overhead: median ${perIteration.toFixed(4)} ms per iteration (${RUNS} runs of a ${ITERATIONS}-iteration tool loop)`);
+const sqlite = freshSqlite();
+const sqliteIter = await persistedOverhead(sqlite.url, 100);
+console.log(`SQLite file (WAL)       median ${fmt(sqliteIter)} per iteration  (${(sqliteIter / memory).toFixed(0)}× in-memory)`);
+const sqliteThreads = freshSqlite();
+const sqliteQuery = await threadQuery(sqliteThreads.url, TOTAL_RUNS, 1000);
+console.log(`SQLite listRuns(thread) median ${fmt(sqliteQuery)} at ${TOTAL_RUNS.toLocaleString("en-US")} runs`);
+await sqlite.drop();
+await sqliteThreads.drop();
+
+if (pgAdmin) {
+  const pg = await freshPostgres(pgAdmin);
+  const pgIter = await persistedOverhead(pg.url, 50);
+  console.log(`PostgreSQL              median ${fmt(pgIter)} per iteration  (${(pgIter / sqliteIter).toFixed(1)}× SQLite)`);
+  await pg.drop();
+  const pgThreads = await freshPostgres(pgAdmin);
+  const pgQuery = await threadQuery(pgThreads.url, TOTAL_RUNS, 1000);
+  console.log(`PostgreSQL listRuns(thread) median ${fmt(pgQuery)} at ${TOTAL_RUNS.toLocaleString("en-US")} runs`);
+  await pgThreads.drop();
+} else {
+  console.log("PostgreSQL: skipped (set DENDRUX_TEST_POSTGRES_URL)");
+}

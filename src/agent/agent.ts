@@ -203,7 +203,14 @@ export class Agent implements AsyncDisposable {
   /** @internal */
   persistence(): Promise<Persistence | null> {
     if (!this.#databaseUrl) return Promise.resolve(null);
-    this.#persistence ??= import("../store/open-persistence.js").then((m) => m.openPersistence(this.#databaseUrl!));
+    if (!this.#persistence) {
+      const opening = import("../store/open-persistence.js").then((m) => m.openPersistence(this.#databaseUrl!));
+      // A failed open (e.g. schema not migrated yet) is retried on the next call.
+      opening.catch(() => {
+        if (this.#persistence === opening) this.#persistence = null;
+      });
+      this.#persistence = opening;
+    }
     return this.#persistence;
   }
 

@@ -55,7 +55,9 @@ export const sqliteAdapter: StoreAdapter = {
   readBool: (value) => value === 1 || value === true || value === "1",
   metadataPredicate(filter): Expression<SqlBool> {
     const parts = Object.entries(filter).map(([key, value]) => {
-      const path = `$.${key}`;
+      // Keys are validated (^[A-Za-z0-9_-]+$) before they get here; a literal
+      // path lets SQLite use the expression index on json_extract(meta, '$.thread_id').
+      const path = sql.lit(`$.${key}`);
       // Type and value must both match: `true` never matches `1`.
       if (typeof value === "boolean") {
         return sql<SqlBool>`(json_type(meta, ${path}) = ${value ? "true" : "false"})`;

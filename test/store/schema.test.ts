@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sql } from "kysely";
+import { Agent, SchemaNotInitializedError } from "../../src/index.js";
+import { MockLLM } from "../../src/llm/mock/index.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import { POSTGRES_HEAD } from "../../src/store/migrations/postgres-migrations.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, "..", "..");
+const cli = (url: string, ...args: string[]) =>
+  exec(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, env: { ...process.env, DENDRUX_DATABASE_URL: url } });
+
+const TABLES = ["agent_runs", "llm_interactions", "react_traces", "run_events", "token_usage", "tool_calls"];
+
+describeEachBackend("schema", (backend) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await backend.create({ migrate: false });
+  });
+  afterAll(async () => {
+    await database.cleanup();
+  });
+
+  async function inspect<T>(fn: (db: Awaited<ReturnType<ReturnType<typeof createDialect>["createKysely"]>>) => Promise<T>): Promise<T> {
+    const db = await createDialect(parseDatabaseUrl(database.url)).createKysely();
+    try {
+      return await fn(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it("creates (SQLite) or requires (PostgreSQL) the six tables", async () => {
+    const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
+    if (backend.name === "postgres") {
+      const error = await agent.run("x").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchemaNotInitializedError);
+      expect((error as Error).message).toContain("dendrux db migrate");
+      expect((error as Error).message).toContain("dendrux db status");
+      const status = await cli(database.url, "db", "status").catch((e: { stdout: string; code: number }) => e);
+      expect(status.stdout).toContain("pending: 2ce3bb57b0c5");
+      const migrated = await cli(database.url, "db", "migrate");
+      expect(migrated.stdout).toContain(`migrated <empty> -> ${POSTGRES_HEAD}`);
+      const again = await cli(database.url, "db", "migrate");
+      expect(again.stdout).toContain(`already at head (${POSTGRES_HEAD})`);
+      expect((await cli(database.url, "db", "status")).stdout).toContain("up to date");
+    }
+    expect((await agent.run("x")).status).toBe("success");
+    await agent.close();
+
+    const tables = await inspect(async (db) => {
+      const rows = backend.name === "sqlite"
+        ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(db)
+        : await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(db);
+      return rows.rows.map((r) => r.name);
+    });
+    expect(tables.filter((t) => t !== "alembic_version")).toEqual(TABLES);
+    if (backend.name === "postgres") {
+      expect(tables).toContain("alembic_version");
+      const version = await inspect((db) => sql<{ v: string }>`SELECT version_num AS v FROM alembic_version`.execute(db));
+      expect(version.rows).toEqual([{ v: POSTGRES_HEAD }]);
+      const indexes = await inspect((db) => sql<{ n: string }>`SELECT indexname AS n FROM pg_indexes WHERE tablename = 'agent_runs' ORDER BY 1`.execute(db));
+      expect(indexes.rows.map((r) => r.n)).toEqual([
+        "agent_runs_pkey",
+        "ix_agent_runs_created_at",
+        "ix_agent_runs_idempotency_key",
+        "ix_agent_runs_meta_jsonb",
+        "ix_agent_runs_parent_run_id",
+        "ix_agent_runs_retry_of_run_id",
+        "ix_agent_runs_status",
+        "ix_agent_runs_tenant_id",
+      ]);
+    }
+  });
+
+  it("enforces foreign keys with cascades", async () => {
+    const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
+    const result = await agent.run("x");
+    await agent.close();
+    await inspect(async (db) => {
+      if (backend.name === "sqlite") await sql`PRAGMA foreign_keys = ON`.execute(db);
+      await expect(
+        sql`INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, created_at) VALUES ('X', 'missing', 'x', 0, 0, ${backend.name === "sqlite" ? "2026-01-01 00:00:00.000000" : new Date()})`.execute(db),
+      ).rejects.toThrow();
+      await sql`DELETE FROM agent_runs WHERE id = ${result.runId}`.execute(db);
+      const left = await sql<{ n: number }>`SELECT count(*) AS n FROM run_events WHERE agent_run_id = ${result.runId}`.execute(db);
+      expect(Number(left.rows[0]!.n)).toBe(0);
+    });
+  });
+});
