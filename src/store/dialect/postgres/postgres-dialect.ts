@@ -3,10 +3,13 @@ import { logger } from "../../../util/logger.js";
 import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
 import type { Database } from "../../schema.js";
 import { jsonText } from "../json-values.js";
+import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
 
 // Class 08 (connection), 57P (operator intervention), 53300 (too many connections), 40001/40P01 (serialization/deadlock).
 const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
+const TIMESTAMP_OID = 1114;
+const TIMESTAMPTZ_OID = 1184;
 const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
 
 export const postgresAdapter: StoreAdapter = {
@@ -17,7 +20,7 @@ export const postgresAdapter: StoreAdapter = {
   readJson: (value) => (value === undefined ? null : value),
   readTimestamp(value) {
     if (value === null || value === undefined) return null;
-    return value instanceof Date ? value : new Date(String(value));
+    return value instanceof Date ? value : parseTimestampText(String(value));
   },
   readBool: (value) => value === true || value === 1 || value === "t",
   metadataPredicate(filter): Expression<SqlBool> {
@@ -44,13 +47,22 @@ export class PostgresStoreDialect implements StoreDialect {
   }
 
   async createKysely(): Promise<Kysely<Database>> {
-    let Pool: typeof import("pg").Pool;
+    let pg: typeof import("pg").default;
     try {
-      Pool = (await import("pg")).default.Pool;
+      pg = (await import("pg")).default;
     } catch {
       throw new Error('PostgreSQL support needs the "pg" package: npm install pg');
     }
-    const pool = new Pool({ connectionString: this.#connectionString, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: this.#connectionString,
+      max: 10,
+      // Timestamps as text in UTC: a Date would drop the microseconds the columns hold.
+      options: "-c TimeZone=UTC",
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) as never,
+      },
+    });
     // An idle client can lose its connection (server restart, admin kill); the pool replaces it.
     pool.on("error", (error) => logger.warn("PostgreSQL idle client error", error));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -4,6 +4,7 @@ import { type Expression, Kysely, type SqlBool, SqliteDialect, sql } from "kysel
 import type { Database } from "../../schema.js";
 import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-schema.js";
 import { jsonText } from "../json-values.js";
+import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -19,15 +20,7 @@ export function formatSqliteTimestamp(date: Date): string {
 export function parseSqliteTimestamp(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value).trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
-  if (!m) return new Date(text);
-  const ms = m[7] ? Number(m[7].padEnd(6, "0").slice(0, 3)) : 0;
-  const utc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
-  if (!m[8] || m[8] === "Z") return new Date(utc);
-  const sign = m[8].startsWith("-") ? -1 : 1;
-  const digits = m[8].replace(/[+:-]/g, "");
-  return new Date(utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);
+  return parseTimestampText(String(value));
 }
 
 /** The subset of better-sqlite3 we use, so the type stays a structural one. */

@@ -1,0 +1,96 @@
+/**
+ * Query-string validation with the reference's rules (pydantic lax mode) and
+ * its 422 error shapes. Errors accumulate in parameter order.
+ */
+export interface ParamError {
+  readonly type: string;
+  readonly loc: readonly [string, string];
+  readonly msg: string;
+  readonly input: unknown;
+  readonly ctx?: Record<string, unknown>;
+}
+
+// Whitespace, an optional sign, digits with single underscores between them, and a ".0…" tail.
+const LAX_INT = /^[+-]?\d+(?:_\d+)*(?:\.0*)?$/;
+
+export class QueryReader {
+  readonly errors: ParamError[] = [];
+  readonly #params: URLSearchParams;
+
+  constructor(url: string) {
+    this.#params = new URL(url).searchParams;
+  }
+
+  /** The last value of a repeated scalar parameter, as the reference takes it. */
+  string(name: string): string | undefined {
+    const all = this.#params.getAll(name);
+    return all.length > 0 ? all[all.length - 1] : undefined;
+  }
+
+  strings(name: string): string[] | undefined {
+    const all = this.#params.getAll(name);
+    return all.length > 0 ? all : undefined;
+  }
+
+  int(name: string, options: { default?: number; ge?: number; le?: number } = {}): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return options.default;
+    const text = raw.trim();
+    if (!LAX_INT.test(text)) {
+      this.errors.push({ type: "int_parsing", loc: ["query", name], msg: "Input should be a valid integer, unable to parse string as an integer", input: raw });
+      return undefined;
+    }
+    const value = Number(text.replace(/_/g, "").replace(/\.0*$/, "")) || 0;
+    if (!Number.isSafeInteger(value)) {
+      this.errors.push({ type: "int_parsing_size", loc: ["query", name], msg: "Unable to parse input string as an integer, exceeded maximum size", input: raw });
+      return undefined;
+    }
+    if (options.ge !== undefined && value < options.ge) {
+      this.errors.push({ type: "greater_than_equal", loc: ["query", name], msg: `Input should be greater than or equal to ${options.ge}`, input: raw, ctx: { ge: options.ge } });
+      return undefined;
+    }
+    if (options.le !== undefined && value > options.le) {
+      this.errors.push({ type: "less_than_equal", loc: ["query", name], msg: `Input should be less than or equal to ${options.le}`, input: raw, ctx: { le: options.le } });
+      return undefined;
+    }
+    return value;
+  }
+
+  /** ISO 8601; a value without an offset is taken as UTC. */
+  datetime(name: string): Date | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const text = raw.trim();
+    const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+    const normalised = iso && !iso[4] && iso[1] ? `${text.replace(" ", "T")}Z` : text.replace(" ", "T");
+    const date = iso ? new Date(normalised) : new Date(Number.NaN);
+    if (Number.isNaN(date.getTime())) {
+      this.errors.push({ type: "datetime_from_date_parsing", loc: ["query", name], msg: "Input should be a valid datetime or date, invalid character in year", input: raw });
+      return undefined;
+    }
+    return date;
+  }
+
+  /** `metadata.<key>=<value>` pairs (string values). */
+  prefixed(prefix: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of this.#params) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+    return out;
+  }
+
+  fail(error: ParamError): void {
+    this.errors.push(error);
+  }
+}
+
+/**
+ * `Last-Event-ID` as Python's `int()` reads it: surrounding whitespace, a sign,
+ * underscores between digits. Anything else → `null` (the caller falls back).
+ */
+export function parseLastEventId(header: string | undefined): number | null {
+  if (header === undefined) return null;
+  const text = header.trim();
+  if (!/^[+-]?\d+(?:_\d+)*$/.test(text)) return null;
+  const value = Number(text.replace(/_/g, ""));
+  return Number.isSafeInteger(value) ? value : null;
+}
