@@ -1,0 +1,17 @@
+/**
+ * Vendor SDKs are optional peer dependencies: checked at provider
+ * construction (a clear error naming the package) and imported on first use.
+ */
+export function assertSdkInstalled(packageName: string, provider: string): void {
+  try {
+    import.meta.resolve(packageName);
+  } catch {
+    throw new Error(`${provider} needs the "${packageName}" package. Install it: npm install ${packageName}`);
+  }
+}
+
+export function loadApiKey(options: { apiKey: string | undefined; envVar: string; message: string }): string {
+  const key = options.apiKey || process.env[options.envVar];
+  if (!key) throw new Error(options.message);
+  return key;
+}

@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent, SingleCall } from "../../src/index.js";
+import type { Notifier, RunEvent } from "../../src/index.js";
+import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
+import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
+import { add } from "../support/tools.js";
+
+const message = (content: unknown[], usage: Record<string, unknown> = { input_tokens: 10, output_tokens: 5 }, stop = "end_turn") => ({
+  json: { id: "msg_1", type: "message", role: "assistant", model: "claude-test", content, stop_reason: stop, stop_sequence: null, usage },
+});
+
+let vendor: FakeVendor;
+afterEach(async () => {
+  await vendor?.stop();
+});
+
+async function start(replies: FakeReply[]) {
+  vendor = await new FakeVendor(replies).start();
+  return vendor;
+}
+
+const provider = (extra: Partial<ConstructorParameters<typeof AnthropicProvider>[0]> = {}) =>
+  new AnthropicProvider({ model: "claude-test", apiKey: "sk-ant-test", baseURL: vendor.url, maxRetries: 3, ...extra });
+
+describe("AnthropicProvider over the official SDK", () => {
+  it("runs a tool loop: cache markers, tool_use / tool_result round trip, usage", async () => {
+    await start([
+      message([{ type: "text", text: "Let me add." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }], { input_tokens: 50, output_tokens: 20, cache_read_input_tokens: 0, cache_creation_input_tokens: 1200 }, "tool_use"),
+      message([{ type: "text", text: "1 + 2 = 3" }], { input_tokens: 60, output_tokens: 8, cache_read_input_tokens: 1200, cache_creation_input_tokens: 0 }),
+    ]);
+    const agent = new Agent({ name: "Calc", provider: provider({ cacheTtl: "1h", temperature: 0.2 }), prompt: "You are a calculator.", tools: [add] });
+    const result = await agent.run("add 1+2");
+    expect(result).toMatchObject({ status: "success", answer: "1 + 2 = 3", iterationCount: 2 });
+    expect(result.usage).toEqual({ inputTokens: 110, outputTokens: 28, totalTokens: 138, costUsd: null, cacheReadInputTokens: 1200, cacheCreationInputTokens: 1200, reasoningTokens: null });
+
+    const [first, second] = vendor.requests;
+    expect(first!.path).toBe("/v1/messages");
+    // The SDK authenticates with the key (as x-api-key or a bearer token, depending on its version).
+    expect([first!.headers["x-api-key"], first!.headers.authorization]).toContain(first!.headers["x-api-key"] ? "sk-ant-test" : "Bearer sk-ant-test");
+    expect(first!.headers["anthropic-version"]).toBeDefined();
+    const marker = { type: "ephemeral", ttl: "1h" };
+    expect(first!.body).toEqual({
+      model: "claude-test",
+      max_tokens: 16000,
+      system: [{ type: "text", text: "You are a calculator.", cache_control: marker }],
+      messages: [{ role: "user", content: [{ type: "text", text: "add 1+2", cache_control: marker }] }],
+      tools: [{ name: "add", description: "Add two numbers.", input_schema: add.jsonSchema }],
+      temperature: 0.2,
+    });
+    expect(second!.body.messages).toEqual([
+      { role: "user", content: "add 1+2" },
+      { role: "assistant", content: [{ type: "text", text: "Let me add." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "3", cache_control: marker }] },
+    ]);
+  });
+
+  it("marks the first message for a stable context head and flags failed tool results", async () => {
+    await start([
+      message([{ type: "tool_use", id: "toolu_1", name: "add", input: { a: "x" } }, { type: "tool_use", id: "toolu_2", name: "add", input: { a: 1, b: 1 } }], undefined, "tool_use"),
+      message([{ type: "text", text: "ok" }]),
+    ]);
+    const { ContextBlock } = await import("../../src/index.js");
+    await new Agent({ provider: provider(), prompt: "p", tools: [add] }).run("q", { context: [new ContextBlock("S", { placement: "stable" })] });
+    const messages = vendor.requests[1]!.body.messages as { content: { cache_control?: unknown; is_error?: boolean }[] }[];
+    expect(messages[0]!.content[0]!.cache_control).toEqual({ type: "ephemeral" });
+    expect(messages[2]!.content.map((b) => b.is_error)).toEqual([true, undefined]);
+    expect(messages[2]!.content).toHaveLength(2);
+  });
+
+  it("streams text and tool calls assembled from partial JSON", async () => {
+    const sse = (events: Record<string, unknown>[]): FakeReply => ({ sse: events.map((e) => [String(e.type), e] as const) });
+    const start_ = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude-test", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1 } } };
+    await start([
+      sse([
+        start_,
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Adding" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " now." } },
+        { type: "content_block_stop", index: 0 },
+        { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "add", input: {} } },
+        { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"a": 1, ' } },
+        { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '"b": 2}' } },
+        { type: "content_block_stop", index: 1 },
+        { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 20, output_tokens_details: { thinking_tokens: 7 } } },
+        { type: "message_stop" },
+      ]),
+      sse([
+        start_,
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "3" } },
+        { type: "content_block_stop", index: 0 },
+        { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 2 } },
+        { type: "message_stop" },
+      ]),
+    ]);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider(), prompt: "p", tools: [add] }).stream("1+2")) events.push(e);
+    expect(events.map((e) => e.type)).toEqual(["run_started", "text_delta", "text_delta", "tool_use_start", "tool_use_end", "tool_result", "text_delta", "run_completed"]);
+    const end = events.find((e) => e.type === "tool_use_end")!;
+    expect(end.type === "tool_use_end" && end.toolCall).toMatchObject({ name: "add", params: { a: 1, b: 2 }, providerToolCallId: "toolu_1" });
+    const done = events.at(-1)!;
+    expect(done.type === "run_completed" && done.result.usage).toMatchObject({ inputTokens: 24, outputTokens: 22, reasoningTokens: 7 });
+    expect(vendor.requests[0]!.body.stream).toBe(true);
+  });
+
+  it("thinking: adaptive with effort, no temperature, reasoning surfaced", async () => {
+    await start([message([{ type: "thinking", thinking: "Let me think...", signature: "sig" }, { type: "text", text: "21" }], { input_tokens: 10, output_tokens: 50, cache_read_input_tokens: 300, cache_creation_input_tokens: 0, output_tokens_details: { thinking_tokens: 40 } })]);
+    const p = provider({ thinking: true, effort: "extra", temperature: 0.9 });
+    const response = await p.complete({ messages: [{ role: "system", content: "s" }, { role: "user", content: "q" }], tools: null, options: { temperature: 0.5 } });
+    expect(response).toMatchObject({ text: "21", reasoning: "Let me think...", usage: { inputTokens: 10, outputTokens: 50, totalTokens: 60, cacheReadInputTokens: 300, cacheCreationInputTokens: 0, reasoningTokens: 40 } });
+    const body = vendor.requests[0]!.body;
+    expect(body.thinking).toEqual({ type: "adaptive", display: "summarized" });
+    expect(body.output_config).toEqual({ effort: "xhigh" });
+    expect(body).not.toHaveProperty("temperature");
+    await start([message([{ type: "text", text: "x" }])]);
+    await provider({ thinking: true, thinkingBudget: 2048, showThinking: false }).complete({ messages: [{ role: "user", content: "q" }], tools: null, options: {} });
+    expect(vendor.requests[0]!.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048, display: "omitted" });
+  });
+
+  it("retries 429 and 529 honouring retry headers and reports provider.retry", async () => {
+    const throttle = (status: number): FakeReply => ({ status, headers: { "retry-after": "1", "retry-after-ms": "5" }, json: { type: "error", error: { type: "overloaded_error", message: "busy" } } });
+    await start([throttle(429), throttle(529), message([{ type: "text", text: "finally" }])]);
+    const retries: unknown[] = [];
+    const notifier: Notifier = { onGovernanceEvent: (_id, type, iteration, data) => void (type === "provider.retry" && retries.push({ iteration, ...data })) };
+    const result = await new Agent({ provider: provider(), prompt: "p" }).run("x", { notifier });
+    expect(result.answer).toBe("finally");
+    expect(vendor.requests).toHaveLength(3);
+    expect(retries).toEqual([
+      { iteration: 1, status_code: 429, endpoint: "/v1/messages", attempt: 1, retry_after: "1" },
+      { iteration: 1, status_code: 529, endpoint: "/v1/messages", attempt: 2, retry_after: "1" },
+    ]);
+  });
+
+  it("surfaces a non-retryable 400 without retrying", async () => {
+    await start([{ status: 400, json: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: too large" } } }]);
+    await expect(new Agent({ provider: provider(), prompt: "p" }).run("x")).rejects.toThrow(/max_tokens: too large/);
+    expect(vendor.requests).toHaveLength(1);
+  });
+
+  it("structured output through a forced tool", async () => {
+    await start([message([{ type: "tool_use", id: "toolu_9", name: "structured_output", input: { label: "positive", score: 0.9 } }])]);
+    const agent = new Agent({ provider: provider(), prompt: "p", loop: new SingleCall(), outputType: z.object({ label: z.string(), score: z.number() }) });
+    const result = await agent.run("I love it");
+    expect(result.output).toEqual({ label: "positive", score: 0.9 });
+    expect(vendor.requests[0]!.body.tool_choice).toEqual({ type: "tool", name: "structured_output" });
+  });
+
+  it("fails at construction without a key, naming the variable", () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      expect(() => new AnthropicProvider({ model: "m" })).toThrow("ANTHROPIC_API_KEY");
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+});
