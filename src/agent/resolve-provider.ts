@@ -1,4 +1,8 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { AnthropicProvider } from "../llm/anthropic/anthropic-provider.js";
+import { OpenAIProvider } from "../llm/openai/openai-provider.js";
+import { OpenAIResponsesProvider } from "../llm/openai-responses/openai-responses-provider.js";
+import { OpenRouterProvider } from "../llm/openrouter/openrouter-provider.js";
 import type { LLMProvider } from "../llm/provider.js";
 
 const VENDORS = ["anthropic", "openai", "openai-responses", "openrouter"] as const;
@@ -21,10 +25,20 @@ export function resolveProvider(provider: LLMProvider | string | undefined): LLM
         message: `Unknown provider vendor ${JSON.stringify(vendor)}. Supported: ${VENDORS.join(", ")}. Or pass a provider instance you construct yourself.`,
       });
     }
-    throw new ValidationError({
-      field: "provider",
-      message: `The ${vendor} provider is not available in this version of dendrux yet; pass a provider instance (e.g. MockLLM).`,
-    });
+    try {
+      switch (vendor) {
+        case "anthropic":
+          return new AnthropicProvider({ model });
+        case "openai":
+          return new OpenAIProvider({ model });
+        case "openai-responses":
+          return new OpenAIResponsesProvider({ model });
+        default:
+          return new OpenRouterProvider({ model });
+      }
+    } catch (error) {
+      throw new ValidationError({ field: "provider", message: (error as Error).message });
+    }
   }
   if (!provider || typeof provider !== "object" || typeof (provider as LLMProvider).complete !== "function") {
     throw new ValidationError({ field: "provider", message: "Agent requires a provider: pass a provider instance or a \"vendor:model\" string." });

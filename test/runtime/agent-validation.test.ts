@@ -80,6 +80,25 @@ describe("Agent construction rules", () => {
   it("checks recipe strings", () => {
     expect(rejection(() => new Agent({ ...base, provider: "anthropic" })).message).toContain(`Invalid provider spec "anthropic"`);
     expect(rejection(() => new Agent({ ...base, provider: "acme:m1" })).message).toContain(`Unknown provider vendor "acme"`);
+    const saved = { a: process.env.ANTHROPIC_API_KEY, o: process.env.OPENAI_API_KEY, r: process.env.OPENROUTER_API_KEY };
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENROUTER_API_KEY;
+    try {
+      expect(rejection(() => new Agent({ ...base, provider: "anthropic:claude-haiku-4-5" })).message).toContain("ANTHROPIC_API_KEY");
+      expect(rejection(() => new Agent({ ...base, provider: "openai:gpt-4o" })).message).toContain("OPENAI_API_KEY");
+      expect(rejection(() => new Agent({ ...base, provider: "openai-responses:gpt-5" })).message).toContain("OPENAI_API_KEY");
+      expect(rejection(() => new Agent({ ...base, provider: "openrouter:meta-llama/llama-3.3-70b-instruct:free" })).message).toContain("OPENROUTER_API_KEY");
+      process.env.OPENROUTER_API_KEY = "sk-or-test";
+      const agent = new Agent({ ...base, provider: " OpenRouter : meta-llama/llama-3.3-70b-instruct:free " });
+      expect(agent.model).toBe("meta-llama/llama-3.3-70b-instruct:free");
+      expect(agent.provider.constructor.name).toBe("OpenRouterProvider");
+    } finally {
+      for (const [k, v] of [["ANTHROPIC_API_KEY", saved.a], ["OPENAI_API_KEY", saved.o], ["OPENROUTER_API_KEY", saved.r]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it("rejects bad databaseUrl forms at construction", () => {

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent, SingleCall } from "../../src/index.js";
+import type { Notifier, RunEvent } from "../../src/index.js";
+import { OpenAIProvider } from "../../src/llm/openai/index.js";
+import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
+import { add } from "../support/tools.js";
+
+const completion = (message: Record<string, unknown>, usage: Record<string, unknown> = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): FakeReply => ({
+  json: { id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-test", choices: [{ index: 0, message: { role: "assistant", ...message }, finish_reason: "stop" }], usage },
+});
+
+let vendor: FakeVendor;
+const realFetch = globalThis.fetch;
+afterEach(async () => {
+  globalThis.fetch = realFetch;
+  await vendor?.stop();
+});
+
+const start = async (replies: FakeReply[]) => (vendor = await new FakeVendor(replies).start());
+const compatible = (extra: Partial<ConstructorParameters<typeof OpenAIProvider>[0]> = {}) =>
+  new OpenAIProvider({ model: "gpt-test", apiKey: "sk-test", baseURL: `${vendor.url}/v1`, ...extra });
+
+/** The official endpoint, with the SDK's requests rerouted to the fake server at the network layer. */
+function official(extra: Partial<ConstructorParameters<typeof OpenAIProvider>[0]> = {}) {
+  globalThis.fetch = (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    return realFetch(url.replace("https://api.openai.com", vendor.url), init);
+  };
+  return new OpenAIProvider({ model: "gpt-4o", apiKey: "sk-test", baseURL: "https://api.openai.com/v1/", ...extra });
+}
+
+describe("OpenAIProvider over the official SDK", () => {
+  it("official endpoint: max_completion_tokens, prompt_cache_key, tool round trip, cached-token accounting", async () => {
+    await start([
+      completion({ content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "add", arguments: '{"a": 1, "b": 2}' } }] }, {
+        prompt_tokens: 1500, completion_tokens: 50, total_tokens: 1550, prompt_tokens_details: { cached_tokens: 1000 }, completion_tokens_details: { reasoning_tokens: 20 },
+      }),
+      completion({ content: "3" }),
+    ]);
+    const provider = official({ effort: "extra" });
+    expect(provider.isOfficialEndpoint).toBe(true);
+    const agent = new Agent({ provider, prompt: "You are a calculator.", tools: [add] });
+    const result = await agent.run("add 1+2");
+    expect(result).toMatchObject({ status: "success", answer: "3" });
+    expect(result.usage).toMatchObject({ inputTokens: 510, outputTokens: 55, totalTokens: 565, cacheReadInputTokens: 1000, cacheCreationInputTokens: null, reasoningTokens: 20 });
+    const [first, second] = vendor.requests;
+    expect(first!.path).toBe("/v1/chat/completions");
+    expect(first!.headers.authorization).toBe("Bearer sk-test");
+    expect(first!.body).toEqual({
+      model: "gpt-4o",
+      messages: [{ role: "system", content: "You are a calculator." }, { role: "user", content: "add 1+2" }],
+      tools: [{ type: "function", function: { name: "add", description: "Add two numbers.", parameters: add.jsonSchema } }],
+      max_completion_tokens: 16000,
+      reasoning_effort: "xhigh",
+      prompt_cache_key: "dendrux:Agent:gpt-4o",
+    });
+    expect((second!.body.messages as unknown[]).slice(2)).toEqual([
+      { role: "assistant", tool_calls: [{ id: "call_1", type: "function", function: { name: "add", arguments: '{"a": 1, "b": 2}' } }] },
+      { role: "tool", tool_call_id: "call_1", content: "3" },
+    ]);
+  });
+
+  it("a compatible server (vLLM, Ollama…): max_tokens and no OpenAI-only fields", async () => {
+    await start([completion({ content: "hi" })]);
+    const provider = compatible({ temperature: 0.3 });
+    expect(provider.isOfficialEndpoint).toBe(false);
+    await new Agent({ provider, prompt: "p" }).run("x", { maxTokens: 99, model: "llama3" });
+    expect(vendor.requests[0]!.body).toEqual({ model: "llama3", messages: [{ role: "system", content: "p" }, { role: "user", content: "x" }], max_tokens: 99, temperature: 0.3 });
+  });
+
+  it("streams text and tool calls assembled by index", async () => {
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [{ index: 0, delta, finish_reason: finish }] }] as const;
+    await start([
+      {
+        sse: [
+          chunk({ role: "assistant", content: "Adding" }),
+          chunk({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "add", arguments: "" } }] }),
+          chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a": 1,' } }] }),
+          chunk({ tool_calls: [{ index: 0, function: { arguments: ' "b": 2}' } }] }),
+          chunk({}, "tool_calls"),
+          [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [], usage: { prompt_tokens: 50, completion_tokens: 30, total_tokens: 80 } }],
+          [null, "[DONE]"],
+        ],
+      },
+      { sse: [chunk({ content: "3" }), chunk({}, "stop"), [null, "[DONE]"]] },
+    ]);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: compatible(), prompt: "p", tools: [add] }).stream("1+2")) events.push(e);
+    expect(events.map((e) => e.type)).toEqual(["run_started", "text_delta", "tool_use_start", "tool_use_end", "tool_result", "text_delta", "run_completed"]);
+    const end = events.find((e) => e.type === "tool_use_end")!;
+    expect(end.type === "tool_use_end" && end.toolCall).toMatchObject({ name: "add", params: { a: 1, b: 2 }, providerToolCallId: "call_1" });
+    expect(vendor.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    const done = events.at(-1)!;
+    expect(done.type === "run_completed" && done.result.usage.inputTokens).toBe(50);
+  });
+
+  it("retries 429 / 503 with retry-after and reports provider.retry", async () => {
+    const busy = (status: number): FakeReply => ({ status, headers: { "retry-after": "2", "retry-after-ms": "5" }, json: { error: { message: "slow down" } } });
+    await start([busy(429), busy(503), completion({ content: "ok" })]);
+    const seen: unknown[] = [];
+    const notifier: Notifier = { onGovernanceEvent: (_r, type, _i, data) => void (type === "provider.retry" && seen.push(data)) };
+    const result = await new Agent({ provider: compatible(), prompt: "p" }).run("x", { notifier });
+    expect(result.answer).toBe("ok");
+    expect(seen).toEqual([
+      { status_code: 429, endpoint: "/v1/chat/completions", attempt: 1, retry_after: "2" },
+      { status_code: 503, endpoint: "/v1/chat/completions", attempt: 2, retry_after: "2" },
+    ]);
+  });
+
+  it("surfaces a 400 at once; a 400 opening a stream says streaming was rejected", async () => {
+    await start([{ status: 400, json: { error: { message: "bad tool schema" } } }, { status: 400, json: { error: { message: "stream not supported" } } }]);
+    await expect(new Agent({ provider: compatible(), prompt: "p" }).run("x")).rejects.toThrow(/bad tool schema/);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: compatible(), prompt: "p" }).stream("x")) events.push(e);
+    const last = events.at(-1)!;
+    expect(last.type === "run_error" && last.error).toMatch(/Streaming request rejected by endpoint at .*stream not supported/);
+    expect(vendor.requests).toHaveLength(2);
+  });
+
+  it("structured output with a strict json_schema", async () => {
+    await start([completion({ content: '{"label": "positive", "score": 0.9}' })]);
+    const schema = z.object({ label: z.string(), score: z.number().optional() });
+    const result = await new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), outputType: schema }).run("I love it");
+    expect(result.output).toEqual({ label: "positive", score: 0.9 });
+    const format = vendor.requests[0]!.body.response_format as { json_schema: { name: string; strict: boolean; schema: { additionalProperties: boolean; required: string[] } } };
+    expect(format.json_schema).toMatchObject({ name: "structured_output", strict: true, schema: { additionalProperties: false } });
+    expect(format.json_schema.schema.required.sort()).toEqual(["label", "score"]);
+  });
+
+  it("needs a key, naming the variable and the placeholder for local servers", () => {
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      expect(() => new OpenAIProvider({ model: "m" })).toThrow(/OPENAI_API_KEY.*not-needed/s);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+  });
+});
