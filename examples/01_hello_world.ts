@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { Agent, tool } from "../src/index.js";
+import { AnthropicProvider } from "../src/llm/anthropic/index.js";
 import { MockLLM } from "../src/llm/mock/index.js";
 import { ConsoleNotifier } from "../src/notifiers/index.js";
 
@@ -15,11 +16,13 @@ const add = tool({
   execute: ({ a, b }) => a + b,
 });
 
-const provider = new MockLLM([
+// Offline by default; with ANTHROPIC_API_KEY set (and DENDRUX_OFFLINE unset) Claude answers instead.
+const offline = new MockLLM([
   { text: "Let me add those.", toolCalls: [{ name: "add", params: { a: 15, b: 27 } }], usage: { inputTokens: 120, outputTokens: 18 } },
   { text: "15 + 27 = 42.", usage: { inputTokens: 160, outputTokens: 9 } },
 ]);
 
+const provider = process.env.ANTHROPIC_API_KEY && !process.env.DENDRUX_OFFLINE ? new AnthropicProvider({ model: "claude-haiku-4-5" }) : offline;
 await using agent = new Agent({ name: "Calculator", provider, prompt: "You add numbers with the add tool.", tools: [add] });
 const console_ = new ConsoleNotifier();
 const result = await agent.run("What is 15 + 27?", { notifier: console_ });

@@ -3,6 +3,7 @@
  * thread and the user, then the thread read back through RunStore.
  */
 import { Agent, ChatMessage, type LLMProvider } from "../../src/index.js";
+import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
 
@@ -23,7 +24,7 @@ function offlineModel(): LLMProvider {
 export async function chat(databaseUrl: string): Promise<void> {
   const threadId = `thread_${Date.now().toString(36)}`;
   const userId = "u_123";
-  await using agent = new Agent({ name: "ChatBot", provider: offlineModel(), prompt: "You are a friendly assistant. Reply briefly.", databaseUrl });
+  await using agent = new Agent({ name: "ChatBot", provider: process.env.ANTHROPIC_API_KEY && !process.env.DENDRUX_OFFLINE ? new AnthropicProvider({ model: "claude-haiku-4-5" }) : offlineModel(), prompt: "You are a friendly assistant. Reply briefly.", databaseUrl });
 
   const history: ChatMessage[] = [];
   for (const text of TURNS) {

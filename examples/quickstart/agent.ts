@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Agent, tool, type LLMProvider, type LLMRequest } from "../../src/index.js";
+import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 
 export const lookupOrder = tool({
@@ -42,7 +43,8 @@ function offlineModel(): LLMProvider {
 export function createAgent(databaseUrl: string): Agent {
   return new Agent({
     name: "Support",
-    provider: offlineModel(),
+    // With ANTHROPIC_API_KEY set (and DENDRUX_OFFLINE unset) the real model answers.
+    provider: process.env.ANTHROPIC_API_KEY && !process.env.DENDRUX_OFFLINE ? new AnthropicProvider({ model: "claude-haiku-4-5" }) : offlineModel(),
     prompt: "You are a support agent. Refunds need a human's approval.",
     tools: [lookupOrder, refundOrder],
     requireApproval: ["refund_order"],

@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
 
 async function node(script: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", join(root, script), ...args], { cwd: root, env: { ...process.env, DENDRUX_LOG: "silent" } });
+  const { stdout } = await run(process.execPath, ["--import", "tsx", join(root, script), ...args], { cwd: root, env: { ...process.env, DENDRUX_LOG: "silent", DENDRUX_OFFLINE: "1" } });
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
 }
 
@@ -53,7 +53,7 @@ describeEachBackend("resume from another process", (backend) => {
   it("a process killed mid-run leaves a running row and a gap-free audit trail", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "test/support/crash-child.ts"), database.url], {
       cwd: root,
-      env: { ...process.env, DENDRUX_LOG: "silent" },
+      env: { ...process.env, DENDRUX_LOG: "silent", DENDRUX_OFFLINE: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const runId = await new Promise<string>((resolve, reject) => {

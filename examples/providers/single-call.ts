@@ -1,0 +1,8 @@
+/** One call, no tools: a classifier.   OPENAI_API_KEY=… npx tsx examples/providers/single-call.ts */
+import { Agent, SingleCall } from "../../src/index.js";
+import { OpenAIProvider } from "../../src/llm/openai/index.js";
+import { needKey } from "./need-key.js";
+
+needKey("OPENAI_API_KEY", "single-call");
+await using agent = new Agent({ provider: new OpenAIProvider({ model: "gpt-4o-mini" }), prompt: "Answer with one word: positive or negative.", loop: new SingleCall() });
+console.log((await agent.run("The delivery was late and the box was crushed.")).answer);
