@@ -146,6 +146,28 @@ describe("AnthropicProvider over the official SDK", () => {
     expect(vendor.requests[0]!.body.tool_choice).toEqual({ type: "tool", name: "structured_output" });
   });
 
+  it("forwards known per-call overrides and drops unknown ones", async () => {
+    await start([message([{ type: "text", text: "ok" }])]);
+    await new Agent({ provider: provider(), prompt: "p" }).run("x", { model: "claude-other", maxTokens: 64, temperature: 0, topK: 5, frobnicate: true } as never);
+    const body = vendor.requests[0]!.body;
+    expect(body).toMatchObject({ model: "claude-other", max_tokens: 64, temperature: 0, top_k: 5 });
+    expect(JSON.stringify(body)).not.toContain("frobnicate");
+  });
+
+  it("turns a timeout into a readable error", async () => {
+    const { createServer } = await import("node:http");
+    const silent = createServer(() => undefined).listen(0, "127.0.0.1");
+    await new Promise((r) => silent.once("listening", r));
+    const port = (silent.address() as { port: number }).port;
+    vendor = await new FakeVendor([]).start();
+    const slow = new AnthropicProvider({ model: "claude-test", apiKey: "k", baseURL: `http://127.0.0.1:${port}`, timeoutMs: 200, maxRetries: 0 });
+    await expect(new Agent({ provider: slow, prompt: "p" }).run("x")).rejects.toThrow(
+      "LLM request timed out after 0.2s. The model may need more time for large outputs.",
+    );
+    silent.closeAllConnections();
+    silent.close();
+  });
+
   it("fails at construction without a key, naming the variable", () => {
     const saved = process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_API_KEY;
