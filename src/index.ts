@@ -3,12 +3,15 @@
  * @module
  */
 export { Agent } from "./agent/agent.js";
-export type { AgentOptions, RunOptions } from "./agent/agent.js";
+export type { AgentOptions, ApprovalDecision, ResumeOptions, RetryOptions, RunOptions, SubmitOptions } from "./agent/agent.js";
 export { ChatMessage } from "./agent/chat-message.js";
 export type { ChatRole } from "./agent/chat-message.js";
 export { ContextBlock } from "./agent/context-block.js";
 export type { ContextBlockOptions } from "./agent/context-block.js";
 export { Budget } from "./agent/budget.js";
+export { sweep } from "./agent/sweep.js";
+export type { SweepOptions } from "./agent/sweep.js";
+export type { SweepResult, SweptRun } from "./store/sweeper.js";
 export type { BudgetOptions } from "./agent/budget.js";
 export { tool, isTool, DEFAULT_TOOL_TIMEOUT_SECONDS } from "./tool/tool.js";
 export type { AnyTool, Tool, ToolContext, ToolOptions } from "./tool/tool.js";

@@ -8,6 +8,7 @@ import { type DelegationFrame, resolveDelegation, runInDelegation } from "../run
 import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
 import { computeFingerprint } from "../runtime/fingerprint.js";
 import type { Persistence } from "../runtime/persistence.js";
+import { loadRetrySource } from "../runtime/retry.js";
 import { type ClaimedResume, claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
 import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
@@ -58,6 +59,12 @@ export interface AgentOptions {
   readonly strategy?: Strategy;
   /** Structured output schema (SingleCall only); can also be given per run. */
   readonly outputType?: ZodType;
+}
+
+export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {
+  readonly tenantId?: string;
+  readonly metadata?: Record<string, unknown>;
+  readonly notifier?: Notifier;
 }
 
 export interface SubmitOptions {
@@ -133,6 +140,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export class Agent implements AsyncDisposable {
   readonly #agent: RuntimeAgent;
   readonly #databaseUrl: string | null;
+  /** From `DENDRUX_DATABASE_URL`: a process-wide connection shared by agents and never closed by one. */
+  readonly #sharedDatabase: boolean;
   readonly #storeIdentity: string | null;
   #persistence: Promise<Persistence | null> | null = null;
   readonly #inFlight = new Map<string, AbortController>();
@@ -158,6 +167,7 @@ export class Agent implements AsyncDisposable {
     });
     const provider = resolveProvider(options.provider);
     this.#databaseUrl = options.databaseUrl ?? process.env.DENDRUX_DATABASE_URL ?? null;
+    this.#sharedDatabase = options.databaseUrl === undefined && this.#databaseUrl !== null;
     this.#storeIdentity = this.#databaseUrl ? databaseIdentity(parseDatabaseUrl(this.#databaseUrl)) : null;
     const toolMap = new Map(tools.map((t) => [t.name, t]));
     this.#agent = Object.freeze({
@@ -204,7 +214,8 @@ export class Agent implements AsyncDisposable {
   persistence(): Promise<Persistence | null> {
     if (!this.#databaseUrl) return Promise.resolve(null);
     if (!this.#persistence) {
-      const opening = import("../store/open-persistence.js").then((m) => m.openPersistence(this.#databaseUrl!));
+      const url = this.#databaseUrl;
+      const opening = import("../store/open-persistence.js").then((m) => (this.#sharedDatabase ? m.sharedPersistence(url) : m.openPersistence(url)));
       // A failed open (e.g. schema not migrated yet) is retried on the next call.
       opening.catch(() => {
         if (this.#persistence === opening) this.#persistence = null;
@@ -220,6 +231,22 @@ export class Agent implements AsyncDisposable {
    */
   async run<TOutput = unknown>(userInput: string, options: RunOptions<TOutput> = {}): Promise<RunResult<TOutput>> {
     const { plan, frame } = this.#plan(userInput, options, false);
+    return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
+  }
+
+  /**
+   * Starts a new run that continues a finished one (error, cancelled,
+   * max_iterations or success) from its recorded conversation. The new run
+   * records `retry_of_run_id`; the source run is left untouched.
+   */
+  async retry(runId: string, options: RetryOptions = {}): Promise<RunResult> {
+    const persistence = await this.#requirePersistence();
+    const source = await loadRetrySource(persistence, runId);
+    const { plan, frame } = this.#plan(source.userInput, { ...options }, false, { history: source.history, retryOf: runId });
+    return this.#drive(plan, frame);
+  }
+
+  async #drive(plan: RunPlan, frame: DelegationFrame): Promise<RunResult> {
     const generator = driveRun(plan);
     try {
       const result = await runInDelegation(frame, async () => {
@@ -228,7 +255,7 @@ export class Agent implements AsyncDisposable {
           if (next.done) return next.value;
         }
       });
-      return result as RunResult<TOutput>;
+      return result;
     } catch (error) {
       throw error instanceof RunFailure ? error.cause : error;
     } finally {
@@ -261,7 +288,12 @@ export class Agent implements AsyncDisposable {
     );
   }
 
-  #plan(userInput: string, options: RunOptions, streaming: boolean): { plan: RunPlan; frame: DelegationFrame } {
+  #plan(
+    userInput: string,
+    options: RunOptions,
+    streaming: boolean,
+    seed?: { readonly history: Message[]; readonly retryOf: string },
+  ): { plan: RunPlan; frame: DelegationFrame } {
     if (typeof userInput !== "string") {
       throw new ValidationError({ field: "userInput", message: `userInput must be a string, got ${typeof userInput}.` });
     }
@@ -309,7 +341,11 @@ export class Agent implements AsyncDisposable {
     this.#inFlight.set(runId, controller);
 
     const hasSeed = (options.history?.length ?? 0) > 0 || (options.context?.length ?? 0) > 0;
-    const history: Message[] = hasSeed ? foldContext(userInput, options.history, options.context) : [{ role: "user", content: userInput }];
+    const history: Message[] = seed
+      ? [...seed.history]
+      : hasSeed
+        ? foldContext(userInput, options.history, options.context)
+        : [{ role: "user", content: userInput }];
     const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: {} };
     const providerOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_OPTION_KEYS.has(k)));
     const typeName = outputType ? outputTypeName(outputType) : null;
@@ -335,6 +371,7 @@ export class Agent implements AsyncDisposable {
           : null,
         state,
         controller,
+        retryOfRunId: seed?.retryOf ?? null,
       });
     };
 
@@ -342,7 +379,7 @@ export class Agent implements AsyncDisposable {
       runId,
       agent,
       state,
-      initialMessage: { role: "user", content: userInput },
+      initialMessage: seed ? null : { role: "user", content: userInput },
       firstEvent: "run_started",
       providerOptions,
       outputType,
@@ -509,7 +546,7 @@ export class Agent implements AsyncDisposable {
    * be used again afterwards (a new connection is opened on demand).
    */
   async close(): Promise<void> {
-    const persistence = this.#persistence;
+    const persistence = this.#sharedDatabase ? null : this.#persistence;
     this.#persistence = null;
     await this.#agent.provider.close?.();
     if (persistence) await (await persistence.catch(() => null))?.close();

@@ -21,6 +21,15 @@ export interface CreateRunInput {
   readonly idempotencyFingerprint: string | null;
   readonly state: RunState;
   readonly controller: AbortController;
+  /** Set for `agent.retry()`: the run this one retries. */
+  readonly retryOfRunId?: string | null;
+}
+
+/** A stored conversation message, as `agent.retry()` rebuilds history from it. */
+export interface StoredTrace {
+  readonly role: string;
+  readonly content: string;
+  readonly meta: Record<string, unknown> | null;
 }
 
 /** A run row as the runtime needs it for submit, resume and cancel. */
@@ -66,6 +75,9 @@ export interface Persistence {
   readonly identity: string;
   createRun(input: CreateRunInput): Promise<JournalOpening>;
   getRun(runId: string): Promise<StoredRun | null>;
+  /** The run's `meta` JSON (user metadata plus `dendrux.*` keys). */
+  getRunMeta(runId: string): Promise<Record<string, unknown> | null>;
+  getTraces(runId: string): Promise<StoredTrace[]>;
   /**
    * Atomically moves a paused run to `running` if it is still in `expected` and
    * no cancel is pending; `merge` is added to its pause data (submitted input).

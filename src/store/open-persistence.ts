@@ -19,3 +19,19 @@ export async function openPersistence(url: string): Promise<Persistence> {
   }
   return new SqlPersistence(db, dialect.adapter, databaseIdentity(target), true);
 }
+
+const shared = new Map<string, Promise<Persistence>>();
+
+/**
+ * One persistence per URL for the whole process (agents configured through
+ * `DENDRUX_DATABASE_URL`): agents share its connection pool and never close it.
+ */
+export function sharedPersistence(url: string): Promise<Persistence> {
+  let opening = shared.get(url);
+  if (!opening) {
+    opening = openPersistence(url);
+    opening.catch(() => shared.delete(url));
+    shared.set(url, opening);
+  }
+  return opening;
+}

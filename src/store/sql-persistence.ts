@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { IdempotencyConflictError } from "../errors/idempotency-conflict-error.js";
 import { RunAlreadyActiveError } from "../errors/run-already-active-error.js";
-import type { CreateRunInput, OpenResumeInput, Persistence, ResumeOpening, StoredRun } from "../runtime/persistence.js";
+import type { CreateRunInput, OpenResumeInput, Persistence, ResumeOpening, StoredRun, StoredTrace } from "../runtime/persistence.js";
 import type { JournalOpening } from "../runtime/runner.js";
 import { isTerminalStatus, type RunStatus, TERMINAL_STATUSES, WAITING_STATUSES } from "../types/run-status.js";
 import type { RunResult } from "../types/run-result.js";
@@ -65,8 +65,12 @@ export class SqlPersistence implements Persistence {
     }
     const meta: Record<string, unknown> = { ...(input.metadata ?? {}) };
     meta["dendrux.loop"] = input.agent.loop.name;
-    if (input.maxDelegationDepth !== null) meta["dendrux.max_delegation_depth"] = input.maxDelegationDepth;
-    if (input.outputTypeName) meta["dendrux.output_type"] = input.outputTypeName;
+    if (input.retryOfRunId) {
+      meta["dendrux.retry_of"] = input.retryOfRunId;
+    } else {
+      if (input.maxDelegationDepth !== null) meta["dendrux.max_delegation_depth"] = input.maxDelegationDepth;
+      if (input.outputTypeName) meta["dendrux.output_type"] = input.outputTypeName;
+    }
     const now = new Date();
     try {
       await retryTransient(adapter, "create_run", input.runId, () =>
@@ -83,7 +87,7 @@ export class SqlPersistence implements Persistence {
             strategy: input.agent.strategy.name,
             parent_run_id: input.parentRunId,
             delegation_level: input.delegationLevel,
-            retry_of_run_id: null,
+            retry_of_run_id: input.retryOfRunId ?? null,
             total_input_tokens: 0,
             total_output_tokens: 0,
             total_cost_usd: null,
@@ -109,7 +113,11 @@ export class SqlPersistence implements Persistence {
       throw error;
     }
     const writer = new RunWriter(db, adapter, input.runId);
-    await writer.event("run.started", { agent_name: input.agent.name, system_prompt: input.systemPrompt });
+    await writer.event("run.started", {
+      agent_name: input.agent.name,
+      system_prompt: input.systemPrompt,
+      ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
+    });
     return { journal: new SqlJournal(writer, input.agent, this.identity) };
   }
 
@@ -145,6 +153,17 @@ export class SqlPersistence implements Persistence {
   async getRun(runId: string): Promise<StoredRun | null> {
     const row = await this.db.selectFrom("agent_runs").selectAll().where("id", "=", runId).executeTakeFirst();
     return row ? this.#toStoredRun(row) : null;
+  }
+
+  async getRunMeta(runId: string): Promise<Record<string, unknown> | null> {
+    const row = await this.db.selectFrom("agent_runs").select("meta").where("id", "=", runId).executeTakeFirst();
+    const meta = row ? this.adapter.readJson(row.meta) : null;
+    return meta && typeof meta === "object" && !Array.isArray(meta) ? (meta as Record<string, unknown>) : null;
+  }
+
+  async getTraces(runId: string): Promise<StoredTrace[]> {
+    const rows = await this.db.selectFrom("react_traces").select(["role", "content", "meta"]).where("agent_run_id", "=", runId).orderBy("order_index").execute();
+    return rows.map((r) => ({ role: r.role, content: r.content, meta: (this.adapter.readJson(r.meta) as Record<string, unknown> | null) ?? null }));
   }
 
   async claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>): Promise<boolean> {

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sql } from "kysely";
+import { z } from "zod";
+import { Agent, RunAlreadyTerminalError, ValidationError, sweep, tool, type AnyTool } from "../../src/index.js";
+import { MockLLM } from "../../src/llm/mock/index.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import { RunStore } from "../../src/store/index.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { add, deferred, readRange } from "../support/tools.js";
+
+describeEachBackend("sweep and retry", (backend) => {
+  let database: TestDatabase;
+  let store: RunStore;
+  const agents: Agent[] = [];
+  beforeAll(async () => {
+    database = await backend.create();
+    store = RunStore.fromDatabaseUrl(database.url);
+  });
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    await store.close();
+    await database.cleanup();
+  });
+  const agent = (script: ConstructorParameters<typeof MockLLM>[0], tools: AnyTool[] = [add, readRange]) => {
+    const a = new Agent({ name: "Sweepy", provider: new MockLLM(script), prompt: "p", tools, databaseUrl: database.url });
+    agents.push(a);
+    return a;
+  };
+
+  /** Moves a run's clocks back, as if it had been idle for `ms`. */
+  async function age(runId: string, ms: number) {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const past = dialect.adapter.timestamp(new Date(Date.now() - ms));
+    await sql`UPDATE agent_runs SET last_progress_at = ${past}, updated_at = ${past}, created_at = ${past} WHERE id = ${runId}`.execute(db);
+    await db.destroy();
+  }
+
+  it("finalizes stale running runs and abandoned pauses, with their events", async () => {
+    const entered = deferred();
+    const never = new Promise<never>(() => undefined);
+    const hang = tool({ name: "hang", description: "", parameters: z.object({}), execute: () => (entered.resolve(), never) });
+    const stuck = agent([{ toolCalls: [{ name: "hang" }] }], [hang]);
+    void stuck.run("go").catch(() => undefined);
+    await entered.promise;
+    const [running] = await store.listRuns({ status: "running" });
+    const paused = await agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    const fresh = await agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    await age(running!.runId, 3_600_000);
+    await age(paused.runId, 3_600_000);
+
+    expect(await sweep({ databaseUrl: database.url })).toEqual({ staleRunning: [], abandonedWaiting: [] });
+    const result = await sweep({ databaseUrl: database.url, staleRunningMs: 60_000, abandonedWaitingMs: 60_000 });
+    expect(result.staleRunning.map((r) => [r.runId, r.failureReason, r.previousStatus])).toEqual([[running!.runId, "stale_running", "running"]]);
+    expect(result.abandonedWaiting.map((r) => [r.runId, r.failureReason, r.previousStatus])).toEqual([[paused.runId, "abandoned_waiting", "waiting_client_tool"]]);
+    expect(await store.getRun(running!.runId)).toMatchObject({ status: "error", failureReason: "stale_running", error: "Run swept as stale_running" });
+    expect(await store.getRun(paused.runId)).toMatchObject({ status: "error", failureReason: "abandoned_waiting", error: null });
+    expect(await store.getRun(fresh.runId)).toMatchObject({ status: "waiting_client_tool" });
+    const events = await store.getEvents(running!.runId);
+    expect(events.at(-1)).toMatchObject({ eventType: "run.interrupted", data: { failure_reason: "stale_running" }, sequenceIndex: events.length - 1 });
+    expect((await store.getEvents(paused.runId)).at(-1)).toMatchObject({ eventType: "run.abandoned", data: { failure_reason: "abandoned_waiting" } });
+    const callId = paused.pendingToolCalls![0]!.id;
+    await expect(agents[1]!.submitToolResults(paused.runId, [{ name: "read_range", callId, payload: "1" }])).rejects.toBeInstanceOf(RunAlreadyTerminalError);
+    await expect(sweep({ databaseUrl: database.url, staleRunningMs: -5 })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("retries a finished run from its recorded conversation", async () => {
+    const first = agent([{ toolCalls: [{ name: "add", params: { a: 2, b: 3 } }] }, new Error("provider down")]);
+    await expect(first.run("2+3?")).rejects.toThrow("provider down");
+    const [failed] = await store.listRuns({ status: "error", agentName: "Sweepy" });
+    const llm = new MockLLM(["5"]);
+    const retrier = new Agent({ name: "Sweepy", provider: llm, prompt: "p", tools: [add, readRange], databaseUrl: database.url });
+    agents.push(retrier);
+    const retried = await retrier.retry(failed!.runId, { metadata: { thread_id: "t9" } });
+    expect(retried).toMatchObject({ status: "success", answer: "5" });
+    expect(llm.calls[0]!.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
+    expect(llm.calls[0]!.messages[2]).toMatchObject({ content: "5", name: "add" });
+    const events = await store.getEvents(retried.runId);
+    expect(events[0]!.data).toEqual({ agent_name: "Sweepy", system_prompt: "p", retry_of: failed!.runId });
+    const traces = await store.getTraces(retried.runId);
+    expect(traces.map((t) => [t.role, t.orderIndex])).toEqual([["assistant", 0]]);
+    expect((await store.getRun(retried.runId))!.inputData).toEqual({ input: "2+3?" });
+    await expect(retrier.retry("nope")).rejects.toThrow("not found");
+    await expect(retrier.retry((await store.listRuns({ status: "waiting_client_tool" }))[0]!.runId)).rejects.toThrow("only terminal runs");
+  });
+});
