@@ -3,7 +3,7 @@
  * @module
  */
 export { Agent } from "./agent/agent.js";
-export type { AgentOptions, ApprovalDecision, ResumeOptions, RetryOptions, RunOptions, SubmitOptions } from "./agent/agent.js";
+export type { AgentOptions, ApprovalDecision, ResumeOptions, RetryOptions, RunOptions, SubmitOptions } from "./agent/agent-options.js";
 export { ChatMessage } from "./agent/chat-message.js";
 export type { ChatRole } from "./agent/chat-message.js";
 export { ContextBlock } from "./agent/context-block.js";

@@ -1,12 +1,8 @@
-import type { ZodType } from "zod";
 import { ValidationError } from "../errors/validation-error.js";
-import type { LLMProvider, ProviderCallOptions } from "../llm/provider.js";
-import type { Loop, RunState } from "../loops/loop.js";
+import type { LLMProvider } from "../llm/provider.js";
+import type { Loop } from "../loops/loop.js";
 import { ReActLoop } from "../loops/react-loop.js";
-import { outputTypeName } from "../loops/single-call.js";
-import { type DelegationFrame, resolveDelegation, runInDelegation } from "../runtime/delegation.js";
-import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
-import { computeFingerprint } from "../runtime/fingerprint.js";
+import { type DelegationFrame, runInDelegation } from "../runtime/delegation.js";
 import type { Persistence } from "../runtime/persistence.js";
 import { loadRetrySource } from "../runtime/retry.js";
 import { type ClaimedResume, claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
@@ -14,116 +10,21 @@ import { PersistenceNotConfiguredError } from "../errors/persistence-not-configu
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { isTerminalStatus } from "../types/run-status.js";
 import type { ToolResult } from "../types/tool-call.js";
-import { MemoryJournal } from "../runtime/run-journal.js";
 import { RunStream } from "../runtime/run-stream.js";
-import { driveRun, RunFailure, type JournalOpening, type RunPlan } from "../runtime/runner.js";
+import { driveRun, RunFailure, type RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { NativeToolCalling } from "../strategies/native-tool-calling.js";
-import type { Strategy } from "../strategies/strategy.js";
-import { type AnyTool, toToolDef } from "../tool/tool.js";
-import type { Message } from "../types/message.js";
+import { toToolDef } from "../tool/tool.js";
 import type { Notifier } from "../types/notifier.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
-import { emptyUsage } from "../types/usage.js";
 import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
-import { newId } from "../util/ulid.js";
-import type { Budget } from "./budget.js";
-import type { ChatMessage } from "./chat-message.js";
-import type { ContextBlock } from "./context-block.js";
+import { type AgentOptions, type ApprovalDecision, type ResumeOptions, type RetryOptions, type RunOptions, type SubmitOptions, resumeInput } from "./agent-options.js";
+import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
 
-export interface AgentOptions {
-  /** Stored on every run; a resume must come from an agent with the same name. @default "Agent" */
-  readonly name?: string;
-  /** A provider instance, or a recipe string such as `"anthropic:claude-haiku-4-5"`. */
-  readonly provider: LLMProvider | string;
-  /** The system prompt. Required. */
-  readonly prompt: string;
-  readonly tools?: readonly AnyTool[];
-  /** `sqlite:///app.db`, `postgres://…`, … Falls back to `DENDRUX_DATABASE_URL`; none = in-memory runs. */
-  readonly databaseUrl?: string;
-  /** 1..200. @default 10 */
-  readonly maxIterations?: number;
-  /** How deep sub-agents may nest below a run of this agent; `null` = unbounded. @default 10 */
-  readonly maxDelegationDepth?: number | null;
-  /** Tools that pause the run for a human's approval before they execute. */
-  readonly requireApproval?: readonly string[];
-  /** Tools the model may never run; it gets a denied result instead. */
-  readonly deny?: readonly string[];
-  readonly budget?: Budget;
-  /** @default new ReActLoop() */
-  readonly loop?: Loop;
-  /** @default new NativeToolCalling() */
-  readonly strategy?: Strategy;
-  /** Structured output schema (SingleCall only); can also be given per run. */
-  readonly outputType?: ZodType;
-}
-
-export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {
-  readonly tenantId?: string;
-  readonly metadata?: Record<string, unknown>;
-  readonly notifier?: Notifier;
-}
-
-export interface SubmitOptions {
-  readonly notifier?: Notifier;
-}
-
-export interface ApprovalDecision {
-  readonly approved: boolean;
-  /** Sent to the model as each rejected call's result. */
-  readonly rejectionReason?: string | null;
-}
-
-export interface ResumeOptions extends SubmitOptions {
-  readonly toolResults?: readonly ToolResult[];
-  readonly userInput?: string;
-}
-
-function resumeInput(options: ResumeOptions): ResumeInput {
-  if (options.toolResults !== undefined && options.userInput !== undefined) {
-    throw new ValidationError({ field: "toolResults", message: "Cannot provide both toolResults and userInput to resume()." });
-  }
-  if (options.toolResults !== undefined) return { kind: "tool_results", results: options.toolResults };
-  if (options.userInput !== undefined) {
-    if (typeof options.userInput !== "string") throw new ValidationError({ field: "userInput", message: "userInput must be a string." });
-    return { kind: "user_input", text: options.userInput };
-  }
-  return { kind: "approve" };
-}
-
-export interface RunOptions<TOutput = unknown> extends Omit<ProviderCallOptions, "signal"> {
-  /** Earlier turns of the conversation, oldest first, ending with an assistant turn. */
-  readonly history?: readonly ChatMessage[];
-  readonly context?: readonly ContextBlock[];
-  /** Free-form JSON stored on the run row (e.g. `thread_id`, `user_id`); filterable in `RunStore`. */
-  readonly metadata?: Record<string, unknown>;
-  readonly tenantId?: string;
-  readonly notifier?: Notifier;
-  /** Same key + same input returns the earlier finished run (needs a database). */
-  readonly idempotencyKey?: string;
-  /** SingleCall only. */
-  readonly outputType?: ZodType<TOutput>;
-  /** Aborting cancels the run (it is finalized `cancelled`) and rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  readonly maxDelegationDepth?: number | null;
-}
-
 const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10 } as const;
-const RUN_OPTION_KEYS = new Set([
-  "history",
-  "context",
-  "metadata",
-  "tenantId",
-  "notifier",
-  "idempotencyKey",
-  "outputType",
-  "signal",
-  "maxDelegationDepth",
-]);
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
@@ -292,110 +193,15 @@ export class Agent implements AsyncDisposable {
     userInput: string,
     options: RunOptions,
     streaming: boolean,
-    seed?: { readonly history: Message[]; readonly retryOf: string },
+    seed?: RunSeed,
   ): { plan: RunPlan; frame: DelegationFrame } {
-    if (typeof userInput !== "string") {
-      throw new ValidationError({ field: "userInput", message: `userInput must be a string, got ${typeof userInput}.` });
-    }
-    if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "run options must be an object." });
-    const agent = this.#agent;
-    const outputType = options.outputType ?? agent.outputType;
-    if (options.outputType !== undefined && agent.loop.name !== "SingleCall") {
-      throw new ValidationError({
-        field: "outputType",
-        message: `outputType is only supported with the SingleCall loop, not ${agent.loop.name}. Set loop: new SingleCall() on the Agent.`,
-      });
-    }
-    if (streaming && outputType) {
-      throw new ValidationError({ field: "outputType", message: "Structured output streaming is not supported. Use agent.run() for structured output." });
-    }
-    if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
-      throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });
-    }
-    if (options.tenantId !== undefined && typeof options.tenantId !== "string") {
-      throw new ValidationError({ field: "tenantId", message: "tenantId must be a string." });
-    }
-    if (options.idempotencyKey !== undefined) {
-      if (typeof options.idempotencyKey !== "string" || options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255) {
-        throw new ValidationError({ field: "idempotencyKey", message: "idempotencyKey must be a non-empty string of at most 255 characters." });
-      }
-      if (!this.#databaseUrl) {
-        throw new ValidationError({
-          field: "idempotencyKey",
-          message: "idempotencyKey requires persistence (databaseUrl or DENDRUX_DATABASE_URL). Idempotency cannot work without durable state.",
-        });
-      }
-    }
-    validateHistory(options.history);
-    validateContext(options.context);
-    const depthOption = options.maxDelegationDepth !== undefined ? options.maxDelegationDepth : agent.maxDelegationDepth;
-    const delegation = resolveDelegation(depthOption);
-
-    const runId = newId();
-    const controller = new AbortController();
-    const callerSignal = options.signal;
-    if (callerSignal) {
-      if (callerSignal.aborted) controller.abort(callerSignal.reason);
-      else callerSignal.addEventListener("abort", () => controller.abort(callerSignal.reason), { once: true });
-    }
-    this.#inFlight.set(runId, controller);
-
-    const hasSeed = (options.history?.length ?? 0) > 0 || (options.context?.length ?? 0) > 0;
-    const history: Message[] = seed
-      ? [...seed.history]
-      : hasSeed
-        ? foldContext(userInput, options.history, options.context)
-        : [{ role: "user", content: userInput }];
-    const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: {} };
-    const providerOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_OPTION_KEYS.has(k)));
-    const typeName = outputType ? outputTypeName(outputType) : null;
-
-    const openJournal = async (): Promise<JournalOpening> => {
-      const persistence = await this.persistence();
-      if (!persistence) return { journal: new MemoryJournal(controller.signal) };
-      const key = options.idempotencyKey ?? null;
-      return persistence.createRun({
-        runId,
-        agent,
-        userInput,
-        systemPrompt: agent.systemPrompt,
-        metadata: options.metadata ?? null,
-        tenantId: options.tenantId ?? null,
-        parentRunId: delegation.parent?.storeIdentity && delegation.parent.storeIdentity === persistence.identity ? delegation.parent.runId : null,
-        delegationLevel: delegation.level,
-        maxDelegationDepth: delegation.maxDepth,
-        outputTypeName: typeName,
-        idempotencyKey: key,
-        idempotencyFingerprint: key
-          ? computeFingerprint({ agentName: agent.name, userInput, outputTypeName: typeName, history: options.history, context: options.context })
-          : null,
-        state,
-        controller,
-        retryOfRunId: seed?.retryOf ?? null,
-      });
-    };
-
-    const plan: RunPlan = {
-      runId,
-      agent,
-      state,
-      initialMessage: seed ? null : { role: "user", content: userInput },
-      firstEvent: "run_started",
-      providerOptions,
-      outputType,
-      notifier: options.notifier ?? null,
+    return planRun(
+      { agent: this.#agent, hasDatabase: this.#databaseUrl !== null, storeIdentity: this.#storeIdentity, persistence: () => this.persistence(), inFlight: this.#inFlight },
+      userInput,
+      options,
       streaming,
-      controller,
-      callerSignal,
-      openJournal,
-    };
-    const frame: DelegationFrame = {
-      runId,
-      level: delegation.level,
-      maxDepth: delegation.maxDepth,
-      storeIdentity: this.#storeIdentity,
-    };
-    return { plan, frame };
+      seed,
+    );
   }
 
   async #requirePersistence(): Promise<Persistence> {
@@ -416,19 +222,7 @@ export class Agent implements AsyncDisposable {
       streaming: false,
       controller,
     });
-    const generator = driveRun(plan);
-    try {
-      return await runInDelegation(frame(claimed.run), async () => {
-        while (true) {
-          const next = await generator.next();
-          if (next.done) return next.value;
-        }
-      });
-    } catch (error) {
-      throw error instanceof RunFailure ? error.cause : error;
-    } finally {
-      this.#inFlight.delete(runId);
-    }
+    return this.#drive(plan, frame(claimed.run));
   }
 
   async #resumeWith(runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
