@@ -27,6 +27,7 @@ export function runSummaryJson(r: RunSummary) {
   };
 }
 
+/** Spelled out, not spread: `strategy` sits between `model` and `parent_run_id` in the reference's key order. */
 export function runDetailJson(r: RunDetail) {
   return {
     run_id: r.runId,

@@ -30,6 +30,17 @@ export const DEFAULT_CAPABILITIES: ProviderCapabilities = Object.freeze({
   maxContextTokens: null,
 });
 
+/** What every built-in vendor adapter supports. */
+export const VENDOR_CAPABILITIES: Partial<ProviderCapabilities> = Object.freeze({
+  supportsNativeTools: true,
+  supportsToolCallIds: true,
+  supportsStreaming: true,
+  supportsStreamingToolDeltas: true,
+  supportsThinking: true,
+  supportsParallelToolCalls: true,
+  supportsStructuredOutput: true,
+});
+
 /** Per-call overrides passed through `run`/`stream`; providers ignore keys they do not know. */
 export interface ProviderCallOptions {
   readonly model?: string;

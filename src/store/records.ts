@@ -21,28 +21,13 @@ export interface RunSummary {
 }
 
 /** One run in full (`getRun`). */
-export interface RunDetail {
-  readonly runId: string;
-  readonly agentName: string;
-  readonly status: RunStatus;
-  readonly createdAt: Date | null;
-  readonly updatedAt: Date | null;
-  readonly iterationCount: number;
-  readonly totalInputTokens: number;
-  readonly totalOutputTokens: number;
-  readonly totalCacheReadTokens: number;
-  readonly totalCacheCreationTokens: number;
-  readonly totalCostUsd: number | null;
-  readonly model: string | null;
+export interface RunDetail extends RunSummary {
   readonly strategy: string | null;
-  readonly parentRunId: string | null;
-  readonly delegationLevel: number;
   /** `{"input": "<user text>"}` as written by the runtime. */
   readonly inputData: unknown;
   readonly answer: string | null;
   readonly error: string | null;
   readonly failureReason: string | null;
-  readonly totalReasoningTokens: number;
 }
 
 /** One `run_events` row. */

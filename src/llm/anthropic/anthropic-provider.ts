@@ -3,7 +3,7 @@ import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
 import { newId } from "../../util/ulid.js";
 import { pythonJsonDumps } from "../../util/python-json.js";
-import type { LLMProvider, LLMRequest, ProviderCapabilities } from "../provider.js";
+import { type LLMProvider, type LLMRequest, type ProviderCapabilities, VENDOR_CAPABILITIES } from "../provider.js";
 import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
@@ -52,16 +52,7 @@ const STRUCTURED_TOOL = "structured_output";
  */
 export class AnthropicProvider implements LLMProvider {
   readonly model: string;
-  readonly capabilities: Partial<ProviderCapabilities> = {
-    supportsNativeTools: true,
-    supportsToolCallIds: true,
-    supportsStreaming: true,
-    supportsStreamingToolDeltas: true,
-    supportsThinking: true,
-    supportsParallelToolCalls: true,
-    supportsStructuredOutput: true,
-    maxContextTokens: 200_000,
-  };
+  readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #options: Required<Pick<AnthropicProviderOptions, keyof typeof DEFAULTS>> & AnthropicProviderOptions;
   readonly #apiKey: string;
   #client: Promise<{ sdk: AnthropicSdk; client: AnthropicClient }> | null = null;

@@ -4,7 +4,7 @@ import type { ToolCall } from "../../types/tool-call.js";
 import { logger } from "../../util/logger.js";
 import { newId } from "../../util/ulid.js";
 import { mapOpenAIUsage } from "../openai/from-openai-usage.js";
-import type { LLMProvider, LLMRequest, ProviderCapabilities } from "../provider.js";
+import { type LLMProvider, type LLMRequest, type ProviderCapabilities, VENDOR_CAPABILITIES } from "../provider.js";
 import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
@@ -54,16 +54,7 @@ export interface OpenAIResponsesProviderOptions {
  */
 export class OpenAIResponsesProvider implements LLMProvider {
   readonly model: string;
-  readonly capabilities: Partial<ProviderCapabilities> = {
-    supportsNativeTools: true,
-    supportsToolCallIds: true,
-    supportsStreaming: true,
-    supportsStreamingToolDeltas: true,
-    supportsThinking: true,
-    supportsParallelToolCalls: true,
-    supportsStructuredOutput: true,
-    maxContextTokens: 200_000,
-  };
+  readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #o: OpenAIResponsesProviderOptions & { maxOutputTokens: number; timeoutMs: number; maxRetries: number; thinking: boolean; showThinking: boolean };
   readonly #apiKey: string;
   #client: Promise<{ sdk: OpenAISdk; client: OpenAIClient }> | null = null;

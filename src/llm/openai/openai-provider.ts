@@ -3,7 +3,7 @@ import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
 import { logger } from "../../util/logger.js";
 import { newId } from "../../util/ulid.js";
-import type { LLMProvider, LLMRequest, ProviderCapabilities } from "../provider.js";
+import { type LLMProvider, type LLMRequest, type ProviderCapabilities, VENDOR_CAPABILITIES } from "../provider.js";
 import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
@@ -75,16 +75,7 @@ const OPENAI_IDENTITY: ProviderIdentity = {
  */
 export class OpenAIProvider implements LLMProvider {
   readonly model: string;
-  readonly capabilities: Partial<ProviderCapabilities> = {
-    supportsNativeTools: true,
-    supportsToolCallIds: true,
-    supportsStreaming: true,
-    supportsStreamingToolDeltas: true,
-    supportsThinking: true,
-    supportsParallelToolCalls: true,
-    supportsStructuredOutput: true,
-    maxContextTokens: 128_000,
-  };
+  readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 128_000 };
   protected readonly options: OpenAIProviderOptions & { readonly maxTokens: number; readonly timeoutMs: number; readonly maxRetries: number };
   readonly #identity: ProviderIdentity;
   readonly #apiKey: string;

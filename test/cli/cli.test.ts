@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent } from "../../src/index.js";
+import { MockLLM } from "../../src/llm/mock/index.js";
+import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { add, readRange } from "../support/tools.js";
+
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, "..", "..");
+const sqlite = BACKENDS.find((b) => b.name === "sqlite")!;
+
+describe("dendrux runs / traces", () => {
+  let database: TestDatabase;
+  let done: string;
+  let paused: string;
+  const cli = (...args: string[]) =>
+    exec(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, env: { ...process.env, DENDRUX_DATABASE_URL: database.url, NO_COLOR: "1" } });
+
+  beforeAll(async () => {
+    database = await sqlite.create();
+    const agent = new Agent({
+      name: "Support",
+      provider: new MockLLM([{ toolCalls: [{ name: "add", params: { a: 1, b: 2 } }] }, "3", { toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]),
+      prompt: "p",
+      tools: [add, readRange],
+      databaseUrl: database.url,
+    });
+    done = (await agent.run("1+2?")).runId;
+    paused = (await agent.run("read it")).runId;
+    await agent.close();
+  });
+  afterAll(async () => database.cleanup());
+
+  it("lists every status, waiting rows included, newest first", async () => {
+    const { stdout } = await cli("runs");
+    const lines = stdout.trim().split("\n");
+    expect(lines[0]).toBe("Agent Runs");
+    expect(lines[1]).toMatch(/^ID\s+Agent\s+Status\s+Iters\s+Tokens\s+Model\s+Created$/);
+    expect(lines[2]).toContain(paused);
+    expect(lines[2]).toContain("waiting_client_tool");
+    expect(lines[3]).toMatch(new RegExp(`^${done}\\s+Support\\s+success\\s+2\\s+30\\s+mock`));
+    expect((await cli("runs", "-s", "success")).stdout).not.toContain(paused);
+    expect((await cli("runs", "-s", "error")).stdout.trim()).toBe("No runs found.");
+  });
+
+  it("shows a run's conversation and tool calls", async () => {
+    const { stdout } = await cli("traces", "--tools", done);
+    expect(stdout).toContain(`Run ${done}`);
+    expect(stdout).toContain("Support  •  success  •  2 iterations  •  model: mock");
+    expect(stdout).toContain("[0] user\n1+2?");
+    expect(stdout).toContain("[2] tool\n3");
+    expect(stdout).toMatch(/Tool Calls\nTool\s+Success\s+Duration\s+Iter\s+Error\nadd\s+✓/);
+    const missing = await cli("traces", "nope").catch((e: { stdout: string; code: number }) => e);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stdout.trim()).toBe("Run not found: nope");
+  });
+});
