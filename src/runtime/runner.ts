@@ -138,8 +138,8 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
       // The consumer stopped before a terminal event: cancel the run, once.
       controller.abort(new Error("Run stream closed before the run finished."));
       try {
-        const won = await journal.abandon();
-        if (started) await hooks.runFinished(runId, bareRunResult(runId, won ? "cancelled" : "running", null, hooks.warnings));
+        await journal.abandon();
+        if (started) await hooks.runFinished(runId, bareRunResult(runId, "cancelled", null, hooks.warnings));
       } catch (cleanupError) {
         logger.warn(`Cleanup after early stream stop failed for run ${runId}`, cleanupError);
       }
