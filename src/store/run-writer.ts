@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { newId } from "../util/ulid.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
@@ -37,25 +37,28 @@ export class RunWriter {
     return this.adapter.timestamp(new Date());
   }
 
-  /** Fail-closed event append. */
+  /**
+   * Fail-closed event append. The number is the writer's counter, raised past
+   * anything another writer (a sweep, a cancel) appended meanwhile, in the same
+   * statement — so a run never gets a duplicate `sequence_index`.
+   */
   async event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
-    const sequence = this.#nextSequence++;
+    const wanted = this.#nextSequence;
     const id = newId();
-    await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
-      this.db
-        .insertInto("run_events")
-        .values({
-          id,
-          agent_run_id: this.runId,
-          event_type: eventType,
-          sequence_index: sequence,
-          iteration_index: iteration,
-          correlation_id: correlationId,
-          data: this.adapter.json(data),
-          created_at: this.now(),
-        })
-        .execute(),
+    const json = this.adapter.json(data);
+    const createdAt = this.now();
+    const result = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
+      sql<{ sequence_index: number }>`
+        INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
+        SELECT ${id}, ${this.runId}, ${eventType}, MAX(n), ${iteration}, ${correlationId}, ${json}, ${createdAt}
+        FROM (
+          SELECT CAST(${wanted} AS INTEGER) AS n
+          UNION ALL
+          SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
+        ) AS candidates
+        RETURNING sequence_index`.execute(this.db),
     );
+    this.#nextSequence = Number(result.rows[0]?.sequence_index ?? wanted) + 1;
   }
 
   /** Fail-closed trace append. */

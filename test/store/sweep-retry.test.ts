@@ -65,6 +65,28 @@ describeEachBackend("sweep and retry", (backend) => {
     await expect(sweep({ databaseUrl: database.url, staleRunningMs: -5 })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it("a run swept while it is still alive never duplicates a sequence number", async () => {
+    const entered = deferred();
+    const release = deferred();
+    const slow = tool({ name: "slow", description: "", parameters: z.object({}), execute: async () => (entered.resolve(), await release.promise, "ok") });
+    const live = agent([{ toolCalls: [{ name: "slow" }] }, "done"], [slow]);
+    const pending = live.run("go");
+    await entered.promise;
+    const [row] = await store.listRuns({ status: "running", agentName: "Sweepy" });
+    await age(row!.runId, 3_600_000);
+    const swept = await sweep({ databaseUrl: database.url, staleRunningMs: 60_000 });
+    expect(swept.staleRunning.map((r) => r.runId)).toContain(row!.runId);
+    release.resolve();
+    const result = await pending;
+    expect(result.status).toBe("success");
+    const events = await store.getEvents(row!.runId);
+    const sequence = events.map((e) => e.sequenceIndex);
+    expect(new Set(sequence).size).toBe(sequence.length);
+    expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "run.interrupted", "tool.completed", "llm.completed"]);
+    // The sweep won: the late finish does not overwrite the error.
+    expect((await store.getRun(row!.runId))!.status).toBe("error");
+  });
+
   it("retries a finished run from its recorded conversation", async () => {
     const first = agent([{ toolCalls: [{ name: "add", params: { a: 2, b: 3 } }] }, new Error("provider down")]);
     await expect(first.run("2+3?")).rejects.toThrow("provider down");
