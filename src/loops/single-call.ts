@@ -15,7 +15,8 @@ export function outputTypeName(schema: z.ZodType): string {
   return schema.description ?? (z.globalRegistry.get(schema)?.id as string | undefined) ?? "OutputType";
 }
 
-function parseStructured(schema: z.ZodType, text: string): unknown {
+/** Parses and validates a structured answer; throws `StructuredOutputValidationError`. */
+export function parseStructured(schema: z.ZodType, text: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);

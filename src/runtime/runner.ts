@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import type { ProviderCallOptions } from "../llm/provider.js";
 import type { LoopContext, LoopOutcome, RunState } from "../loops/loop.js";
+import { parseStructured } from "../loops/single-call.js";
 import type { Message } from "../types/message.js";
 import type { Notifier } from "../types/notifier.js";
 import type { RunEvent } from "../types/run-event.js";
@@ -60,6 +61,17 @@ async function persistOutcome(journal: RunJournal, state: RunState, outcome: Loo
   return outcome;
 }
 
+/** An idempotent hit re-validates its stored answer against the requested output type. */
+function withCachedOutput(result: RunResult, outputType: ZodType | null): RunResult {
+  if (!outputType || result.answer === null) return result;
+  try {
+    return { ...result, output: parseStructured(outputType, result.answer) };
+  } catch (error) {
+    logger.warn(`Cached answer of run ${result.runId} no longer matches the output type`, error);
+    return result;
+  }
+}
+
 function terminalEvent(runId: string, result: RunResult): RunEvent {
   if (isWaitingStatus(result.status)) return { type: "run_paused", runId, result };
   if (result.status === "cancelled") return { type: "run_cancelled", runId, result };
@@ -75,8 +87,9 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   const { runId, agent, state, controller } = plan;
   const opening = await plan.openJournal();
   if ("cachedResult" in opening) {
-    yield terminalEvent(runId, opening.cachedResult);
-    return opening.cachedResult;
+    const cached = withCachedOutput(opening.cachedResult, plan.outputType);
+    yield terminalEvent(runId, cached);
+    return cached;
   }
   const { journal } = opening;
   const hooks = new RunHooks(journal.recorder, plan.notifier);

@@ -285,6 +285,20 @@ describeEachBackend("durable runs", (backend) => {
     expect(RunAlreadyActiveError).toBeDefined();
   });
 
+  it("structured output survives persistence and idempotent replays", async () => {
+    const { SingleCall } = await import("../../src/index.js");
+    const schema = z.object({ label: z.string() });
+    const llm = new MockLLM(['{"label": "positive"}']);
+    const a = new Agent({ name: "Classifier", provider: llm, prompt: "p", loop: new SingleCall(), outputType: schema, databaseUrl: database.url });
+    agents.push(a);
+    const key = `so-${backend.name}-${Date.now()}`;
+    const first = await a.run("great", { idempotencyKey: key });
+    expect(first.output).toEqual({ label: "positive" });
+    const replay = await a.run("great", { idempotencyKey: key });
+    expect(replay).toMatchObject({ runId: first.runId, output: { label: "positive" } });
+    expect(llm.callsMade).toBe(1);
+  });
+
   it("links delegated child runs to their parent", async () => {
     const url = database.url;
     const child = () => new Agent({ name: "Child", provider: new MockLLM(["child done"]), prompt: "c", databaseUrl: url });
