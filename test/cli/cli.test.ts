@@ -1,17 +1,15 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
-import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { add, readRange } from "../support/tools.js";
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
-const sqlite = BACKENDS.find((b) => b.name === "sqlite")!;
-
-describe("dendrux runs / traces", () => {
+describeEachBackend("dendrux runs / traces", (backend) => {
   let database: TestDatabase;
   let done: string;
   let paused: string;
@@ -19,7 +17,7 @@ describe("dendrux runs / traces", () => {
     exec(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, env: { ...process.env, DENDRUX_DATABASE_URL: database.url, NO_COLOR: "1" } });
 
   beforeAll(async () => {
-    database = await sqlite.create();
+    database = await backend.create();
     const agent = new Agent({
       name: "Support",
       provider: new MockLLM([{ toolCalls: [{ name: "add", params: { a: 1, b: 2 } }] }, "3", { toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]),

@@ -4,25 +4,24 @@ import Fastify from "fastify";
 import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { makeReadRouter } from "../../src/http/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
 import { buildApp } from "../../examples/server/server.js";
-import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { listen, readSse } from "../support/http.js";
 
-const sqlite = BACKENDS.find((b) => b.name === "sqlite")!;
 
-describe("mounting the read router", () => {
+describeEachBackend("mounting the read router", (backend) => {
   let database: TestDatabase;
   let store: RunStore;
   let runId: string;
   const router = () => makeReadRouter({ store, authorize: () => undefined, pollIntervalMs: 20 });
 
   beforeAll(async () => {
-    database = await sqlite.create();
+    database = await backend.create();
     store = RunStore.fromDatabaseUrl(database.url);
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
     runId = (await agent.run("hello")).runId;
@@ -80,9 +79,9 @@ describe("mounting the read router", () => {
   });
 });
 
-describe("example server: write routes map errors to statuses", () => {
+describeEachBackend("example server: write routes map errors to statuses", (backend) => {
   it("approves a paused run over HTTP and answers 400/404/409 for bad requests", async () => {
-    const database = await sqlite.create();
+    const database = await backend.create();
     const { app, agent, close } = buildApp(database.url, "secret");
     const server = await listen(app.fetch);
     const auth = { authorization: "Bearer secret", "content-type": "application/json" };
