@@ -4,6 +4,8 @@ import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
 
+const TOUCH_INTERVAL_MS = 1000;
+
 /**
  * Appends a run's events and traces. Numbers are assigned in memory before the
  * write (a retried write keeps its number), continuing from what the database
@@ -16,6 +18,7 @@ export class RunWriter {
   readonly runId: string;
   #nextSequence: number;
   #nextOrder: number;
+  #lastTouch = 0;
 
   constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, nextSequence = 0, nextOrder = 0) {
     this.db = db;
@@ -74,8 +77,14 @@ export class RunWriter {
     );
   }
 
-  /** Best-effort liveness mark (sweeps key on it). */
+  /**
+   * Best-effort liveness mark (stale sweeps key on it). At most one write per
+   * second: sweep thresholds are minutes, and each write is a durable commit.
+   */
   async touch(): Promise<void> {
+    const at = Date.now();
+    if (at - this.#lastTouch < TOUCH_INTERVAL_MS) return;
+    this.#lastTouch = at;
     const now = this.now();
     await this.db.updateTable("agent_runs").set({ last_progress_at: now, updated_at: now }).where("id", "=", this.runId).execute();
   }

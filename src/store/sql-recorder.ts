@@ -89,7 +89,8 @@ export class SqlRecorder implements Notifier {
     const model = response.model ?? this.#agent.model;
     const provider = providerName(this.#agent.provider);
     const now = w.now();
-    await bestEffort(`save llm_interaction (iteration ${iteration})`, runId, () =>
+    // The two best-effort rows go out together; the fail-closed event follows.
+    const interaction = bestEffort(`save llm_interaction (iteration ${iteration})`, runId, () =>
       db
         .insertInto("llm_interactions")
         .values({
@@ -117,7 +118,7 @@ export class SqlRecorder implements Notifier {
         })
         .execute(),
     );
-    await bestEffort("save usage", runId, () =>
+    const usageRow = bestEffort("save usage", runId, () =>
       db
         .insertInto("token_usage")
         .values({
@@ -138,6 +139,7 @@ export class SqlRecorder implements Notifier {
         })
         .execute(),
     );
+    await Promise.all([interaction, usageRow]);
     await w.event(
       "llm.completed",
       {
