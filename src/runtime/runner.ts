@@ -93,7 +93,6 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   }
   const { journal } = opening;
   const hooks = new RunHooks(journal.recorder, plan.notifier);
-  let started = false;
   let settled = false;
 
   const ctx: LoopContext = {
@@ -112,7 +111,6 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   };
 
   try {
-    started = true;
     await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
     yield { type: plan.firstEvent, runId };
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
@@ -144,7 +142,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     } catch (persistError) {
       logger.warn(`Failed to persist error status for run ${runId}`, persistError);
     }
-    if (started) await hooks.runFailed(runId, error);
+    await hooks.runFailed(runId, error);
     throw new RunFailure(runId, error);
   } finally {
     if (!settled) {
@@ -152,7 +150,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
       controller.abort(new Error("Run stream closed before the run finished."));
       try {
         await journal.abandon();
-        if (started) await hooks.runFinished(runId, bareRunResult(runId, "cancelled", null, hooks.warnings));
+        await hooks.runFinished(runId, bareRunResult(runId, "cancelled", null, hooks.warnings));
       } catch (cleanupError) {
         logger.warn(`Cleanup after early stream stop failed for run ${runId}`, cleanupError);
       }
