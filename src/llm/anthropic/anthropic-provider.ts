@@ -1,3 +1,4 @@
+import type { WireJson } from "../shared/wire-json.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
@@ -158,7 +159,7 @@ export class AnthropicProvider implements LLMProvider {
     try {
       const stream = client.messages.stream(body as never, { signal: request.signal });
       for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
-        const event = raw as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const event = raw as WireJson;
         if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
           open = { name: event.content_block.name, id: event.content_block.id, json: "" };
           yield { type: "tool_use_start", toolName: open.name, toolCallId: open.id };

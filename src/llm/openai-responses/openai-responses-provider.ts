@@ -1,3 +1,4 @@
+import type { WireJson } from "../shared/wire-json.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
@@ -14,7 +15,7 @@ import { toResponsesInput, toResponsesTools } from "./to-responses-input.js";
 
 type OpenAISdk = typeof import("openai");
 type OpenAIClient = InstanceType<OpenAISdk["default"]>;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = WireJson;
 
 const BUILTIN_TOOLS = ["web_search_preview"] as const;
 

@@ -1,3 +1,4 @@
+import type { WireJson } from "../shared/wire-json.js";
 import type { UsageStats } from "../../types/usage.js";
 import { emptyUsage } from "../../types/usage.js";
 
@@ -6,7 +7,7 @@ import { emptyUsage } from "../../types/usage.js";
  * `cacheReadInputTokens`; totals are recomputed (cache tokens excluded).
  * Works for Chat Completions (`prompt_tokens`) and Responses (`input_tokens`).
  */
-export function mapOpenAIUsage(usage: Record<string, any> | null | undefined): UsageStats { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function mapOpenAIUsage(usage: WireJson | null | undefined): UsageStats {
   if (!usage) return emptyUsage();
   const prompt = usage.prompt_tokens ?? usage.input_tokens ?? 0;
   const completion = usage.completion_tokens ?? usage.output_tokens ?? 0;

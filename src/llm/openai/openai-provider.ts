@@ -1,3 +1,4 @@
+import type { WireJson } from "../shared/wire-json.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
@@ -160,7 +161,7 @@ export class OpenAIProvider implements LLMProvider {
     await this.beforeRequest(request);
     const { sdk, client } = await this.#sdk();
     const body = this.buildRequest(request);
-    let completion: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let completion: WireJson;
     try {
       completion = (await client.chat.completions.create(body as never, { signal: request.signal })) as never;
     } catch (error) {
@@ -168,7 +169,7 @@ export class OpenAIProvider implements LLMProvider {
     }
     const choice = completion.choices?.[0];
     if (!choice) throw new Error(`OpenAI returned a ChatCompletion with no choices. Model: ${this.model}`);
-    const calls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const calls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c: WireJson) => ({
       id: newId(),
       name: c.function?.name,
       params: parseArgumentsStrict(c.function?.arguments ?? "", c.function?.name, c.id),
@@ -189,7 +190,7 @@ export class OpenAIProvider implements LLMProvider {
     const { sdk, client } = await this.#sdk();
     const body = this.buildRequest(request);
     const model = String(body.model);
-    let chunks: AsyncIterable<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let chunks: AsyncIterable<WireJson>;
     try {
       chunks = (await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } } as never, { signal: request.signal })) as never;
     } catch (error) {
