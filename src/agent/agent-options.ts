@@ -7,6 +7,7 @@ import type { Strategy } from "../strategies/strategy.js";
 import type { AnyTool } from "../tool/tool.js";
 import type { Notifier } from "../types/notifier.js";
 import type { ToolResult } from "../types/tool-call.js";
+import type { ToolSource } from "../types/tool-source.js";
 import type { Budget } from "./budget.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { ContextBlock } from "./context-block.js";
@@ -36,6 +37,8 @@ export interface AgentOptions {
   readonly strategy?: Strategy;
   /** Structured output schema (SingleCall only); can also be given per run. */
   readonly outputType?: ZodType;
+  /** Remote tools (e.g. `new MCPServer(...)`), discovered on the first run; named `<source>__<tool>`. */
+  readonly toolSources?: readonly ToolSource[];
 }
 
 export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {

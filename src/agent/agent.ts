@@ -23,6 +23,9 @@ import { type AgentOptions, type ApprovalDecision, type ResumeOptions, type Retr
 import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
+import { type DiscoveredAgent, discoverTools } from "./discover-tools.js";
+import type { ToolSource } from "../types/tool-source.js";
+import { logger } from "../util/logger.js";
 
 const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10 } as const;
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -46,6 +49,9 @@ export class Agent implements AsyncDisposable {
   readonly #storeIdentity: string | null;
   #persistence: Promise<Persistence | null> | null = null;
   readonly #inFlight = new Map<string, AbortController>();
+  readonly #toolSources: readonly ToolSource[];
+  readonly #rules: { readonly deny: readonly string[]; readonly requireApproval: readonly string[] };
+  #discovery: Promise<DiscoveredAgent> | null = null;
 
   constructor(options: AgentOptions) {
     if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "Agent options must be an object." });
@@ -65,7 +71,10 @@ export class Agent implements AsyncDisposable {
       maxDelegationDepth: options.maxDelegationDepth,
       deny,
       requireApproval,
+      toolSources: options.toolSources ?? [],
     });
+    this.#toolSources = [...(options.toolSources ?? [])];
+    this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
     const provider = resolveProvider(options.provider);
     this.#databaseUrl = options.databaseUrl ?? process.env.DENDRUX_DATABASE_URL ?? null;
     this.#sharedDatabase = options.databaseUrl === undefined && this.#databaseUrl !== null;
@@ -109,6 +118,23 @@ export class Agent implements AsyncDisposable {
   /** @internal The frozen runtime view, for the store and the runtime. */
   get runtimeAgent(): RuntimeAgent {
     return this.#agent;
+  }
+
+  /**
+   * The agent with its tool sources' tools, discovered once and cached until
+   * `close()`. A failed discovery is retried on the next run.
+   * @internal
+   */
+  resolveTools(): Promise<DiscoveredAgent> {
+    if (this.#toolSources.length === 0) return Promise.resolve({ agent: this.#agent, sources: [] });
+    if (!this.#discovery) {
+      const discovery = discoverTools(this.#agent, this.#toolSources, this.#rules);
+      discovery.catch(() => {
+        if (this.#discovery === discovery) this.#discovery = null;
+      });
+      this.#discovery = discovery;
+    }
+    return this.#discovery;
   }
 
   /** @internal */
@@ -196,7 +222,14 @@ export class Agent implements AsyncDisposable {
     seed?: RunSeed,
   ): { plan: RunPlan; frame: DelegationFrame } {
     return planRun(
-      { agent: this.#agent, hasDatabase: this.#databaseUrl !== null, storeIdentity: this.#storeIdentity, persistence: () => this.persistence(), inFlight: this.#inFlight },
+      {
+        agent: this.#agent,
+        hasDatabase: this.#databaseUrl !== null,
+        storeIdentity: this.#storeIdentity,
+        persistence: () => this.persistence(),
+        inFlight: this.#inFlight,
+        resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
+      },
       userInput,
       options,
       streaming,
@@ -221,6 +254,7 @@ export class Agent implements AsyncDisposable {
       notifier: notifier ?? null,
       streaming: false,
       controller,
+      resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
     });
     return this.#drive(plan, frame(claimed.run));
   }
@@ -309,6 +343,7 @@ export class Agent implements AsyncDisposable {
       notifier: options.notifier ?? null,
       streaming: true,
       controller,
+      resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
     });
     try {
       return yield* driveRun(built.plan);
@@ -342,6 +377,8 @@ export class Agent implements AsyncDisposable {
   async close(): Promise<void> {
     const persistence = this.#sharedDatabase ? null : this.#persistence;
     this.#persistence = null;
+    this.#discovery = null;
+    await Promise.all(this.#toolSources.map((s) => s.close().catch((error: unknown) => logger.warn(`Closing tool source '${s.name}' failed`, error))));
     await this.#agent.provider.close?.();
     if (persistence) await (await persistence.catch(() => null))?.close();
   }

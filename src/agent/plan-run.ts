@@ -21,6 +21,8 @@ export interface PlanEnvironment {
   persistence(): Promise<Persistence | null>;
   /** Runs of this agent in flight, so `cancelRun` can abort them. */
   readonly inFlight: Map<string, AbortController>;
+  /** Discovers the agent's tool sources; absent when it has none. */
+  readonly resolveTools: RunPlan["resolveTools"];
 }
 
 /** A run seeded from another run's conversation (`agent.retry`). */
@@ -150,6 +152,7 @@ seed?: RunSeed,
     controller,
     callerSignal,
     openJournal,
+    ...(env.resolveTools ? { resolveTools: env.resolveTools } : {}),
   };
   const frame: DelegationFrame = {
     runId,

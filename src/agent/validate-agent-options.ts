@@ -21,6 +21,7 @@ export interface AgentShape {
   readonly maxDelegationDepth: unknown;
   readonly deny: readonly string[];
   readonly requireApproval: readonly string[];
+  readonly toolSources: readonly unknown[];
 }
 
 /** Every construction-time rule, in the reference's order; the first violation throws. */
@@ -42,6 +43,21 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
         "Either remove the tools or switch to ReActLoop.",
     );
   }
+  if (!o.loop.supportsTools && o.toolSources.length > 0) {
+    fail(
+      "toolSources",
+      `${who} uses ${o.loop.name} loop but has ${o.toolSources.length} tool source(s). ${o.loop.name} agents cannot discover tools — tool execution requires multi-turn iteration.`,
+    );
+  }
+  const sourceNames = new Set<string>();
+  o.toolSources.forEach((source, i) => {
+    const name = (source as { name?: unknown })?.name;
+    if (!source || typeof name !== "string" || typeof (source as { discover?: unknown }).discover !== "function") {
+      fail(`toolSources[${i}]`, `${who} toolSources[${i}] is not a tool source. Use new MCPServer(name, { url } | { command }).`);
+    }
+    if (sourceNames.has(name)) fail("toolSources", `${who} has duplicate toolSources name '${name}'. Each tool source must have a unique name.`);
+    sourceNames.add(name);
+  });
   if (o.hasOutputType && o.loop.name !== "SingleCall") {
     fail(
       "outputType",
@@ -63,21 +79,37 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
   if (max < 1) fail("maxIterations", `${who} maxIterations must be >= 1, got ${max}.`);
   if (max > MAX_ITERATIONS_CEILING) fail("maxIterations", `${who} maxIterations cannot exceed ${MAX_ITERATIONS_CEILING}, got ${max}.`);
 
+  if (o.toolSources.length > 0) {
+    // Names may refer to tools the sources will offer: the full check runs at discovery.
+    checkApprovalTargets(who, o.requireApproval, tools);
+    checkOverlap(who, o.deny, o.requireApproval);
+  } else {
+    checkGovernanceNames(who, o.deny, o.requireApproval, tools);
+  }
+}
+
+/** `deny` / `requireApproval` against the agent's full tool list. */
+export function checkGovernanceNames(who: string, deny: readonly string[], requireApproval: readonly string[], tools: readonly AnyTool[]): void {
   const known = tools.map((t) => t.name);
-  checkNames(who, "deny", o.deny, known);
-  checkNames(who, "requireApproval", o.requireApproval, known);
-  for (const name of o.requireApproval) {
+  checkNames(who, "deny", deny, known);
+  checkNames(who, "requireApproval", requireApproval, known);
+  checkApprovalTargets(who, requireApproval, tools);
+  checkOverlap(who, deny, requireApproval);
+}
+
+function checkOverlap(who: string, deny: readonly string[], requireApproval: readonly string[]): void {
+  const both = deny.filter((n) => requireApproval.includes(n));
+  if (both.length > 0) {
+    fail("deny", `${who} has tools in both deny and requireApproval: ${list(both)}. A tool cannot be both denied and require approval.`);
+  }
+}
+
+function checkApprovalTargets(who: string, requireApproval: readonly string[], tools: readonly AnyTool[]): void {
+  for (const name of requireApproval) {
     const target = tools.find((t) => t.name === name)?.target;
     if (target && target !== "server") {
       fail("requireApproval", `${who} requireApproval contains '${name}' which has target "${target}". requireApproval only supports server tools.`);
     }
-  }
-  const both = o.deny.filter((n) => o.requireApproval.includes(n));
-  if (both.length > 0) {
-    fail(
-      "deny",
-      `${who} has tools in both deny and requireApproval: ${list(both)}. A tool cannot be both denied and require approval.`,
-    );
   }
 }
 

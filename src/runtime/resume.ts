@@ -200,6 +200,7 @@ export interface ResumePlanInput {
   readonly notifier: Notifier | null;
   readonly streaming: boolean;
   readonly controller: AbortController;
+  readonly resolveTools?: RunPlan["resolveTools"];
 }
 
 /** A run plan that continues a claimed pause; the claim itself happens when the plan opens. */
@@ -226,6 +227,7 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
     streaming: input.streaming,
     controller,
     callerSignal: undefined,
+    ...(input.resolveTools ? { resolveTools: input.resolveTools } : {}),
     openJournal: async () => {
       const claimed = await input.claim();
       const opening = await persistence.openResume({

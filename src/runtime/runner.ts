@@ -36,6 +36,14 @@ export interface RunPlan {
   readonly callerSignal: AbortSignal | undefined;
   readonly openJournal: () => Promise<JournalOpening>;
   readonly prelude?: RunPrelude;
+  /**
+   * The agent with its tool sources' tools (MCP…), discovered once the run
+   * exists. A fresh run records `mcp.connected` per source, or `mcp.error`.
+   */
+  readonly resolveTools?: () => Promise<{
+    readonly agent: RuntimeAgent;
+    readonly sources: readonly { readonly name: string; readonly toolNames: readonly string[] }[];
+  }>;
 }
 
 /** Marks a generator's failure so the stream wrapper can deliver it as `run_error`. */
@@ -61,6 +69,23 @@ async function persistOutcome(journal: RunJournal, state: RunState, outcome: Loo
   return outcome;
 }
 
+/** Discovers tool sources; a fresh run records what each offered, or why discovery failed. */
+async function resolveTools(plan: RunPlan, hooks: RunHooks): Promise<RuntimeAgent> {
+  const fresh = plan.firstEvent === "run_started";
+  try {
+    const resolved = await plan.resolveTools!();
+    if (fresh) {
+      for (const source of resolved.sources) {
+        await hooks.governance(plan.runId, "mcp.connected", 0, { source_name: source.name, tool_count: source.toolNames.length, tool_names: source.toolNames });
+      }
+    }
+    return resolved.agent;
+  } catch (error) {
+    if (fresh) await hooks.governance(plan.runId, "mcp.error", 0, { error: [...(error instanceof Error ? error.message : String(error))].slice(0, 500).join("") });
+    throw error;
+  }
+}
+
 /** An idempotent hit re-validates its stored answer against the requested output type. */
 function withCachedOutput(result: RunResult, outputType: ZodType | null): RunResult {
   if (!outputType || result.answer === null) return result;
@@ -84,7 +109,8 @@ function terminalEvent(runId: string, result: RunResult): RunEvent {
  * and returns the result. Stopping the generator early cancels the run.
  */
 export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResult, undefined> {
-  const { runId, agent, state, controller } = plan;
+  const { runId, state, controller } = plan;
+  let agent = plan.agent;
   const opening = await plan.openJournal();
   if ("cachedResult" in opening) {
     const cached = withCachedOutput(opening.cachedResult, plan.outputType);
@@ -95,7 +121,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   const hooks = new RunHooks(journal.recorder, plan.notifier);
   let settled = false;
 
-  const ctx: LoopContext = {
+  const contextFor = (agent: RuntimeAgent): LoopContext => ({
     runId,
     agent,
     provider: agent.provider,
@@ -108,11 +134,13 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     streaming: plan.streaming,
     signal: controller.signal,
     isCancelRequested: async () => controller.signal.aborted || (await journal.isCancelRequested()),
-  };
+  });
 
   try {
     await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
     yield { type: plan.firstEvent, runId };
+    if (plan.resolveTools) agent = await resolveTools(plan, hooks);
+    const ctx = contextFor(agent);
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
     if (plan.prelude) yield* plan.prelude(ctx);
 

@@ -51,6 +51,8 @@ export interface Tool<TSchema extends ObjectSchema = ObjectSchema, TResult = unk
   /** The JSON Schema sent to the model, computed once. */
   readonly jsonSchema: Record<string, unknown>;
   readonly execute: ((args: z.output<TSchema>, ctx: ToolContext) => TResult | Promise<TResult>) | null;
+  /** Where the tool came from (MCP source, original name…); persisted with LLM requests. */
+  readonly meta: Readonly<Record<string, unknown>>;
 }
 
 /** Any tool, whatever its schema. */
@@ -120,6 +122,40 @@ export function tool<TSchema extends ObjectSchema, TResult>(options: ToolOptions
     hasExplicitTimeout: options.timeoutSeconds !== undefined,
     jsonSchema: Object.freeze(toModelSchema(name, parameters)),
     execute: options.execute ?? null,
+    meta: Object.freeze({}),
+  });
+}
+
+export interface JsonSchemaToolOptions {
+  readonly name: string;
+  readonly description: string;
+  /** The JSON Schema the model sees, used verbatim. */
+  readonly inputSchema: Record<string, unknown>;
+  readonly meta?: Record<string, unknown>;
+  readonly execute: (args: Record<string, unknown>, ctx: ToolContext) => unknown;
+}
+
+/**
+ * A tool described by a JSON Schema instead of zod (tools discovered from an
+ * MCP server): arguments pass through unchecked; the server validates them.
+ */
+export function jsonSchemaTool(options: JsonSchemaToolOptions): AnyTool {
+  if (!TOOL_NAME.test(options.name)) {
+    fail("name", `Tool name ${JSON.stringify(options.name)} is invalid: it must match ^[a-zA-Z0-9_-]{1,64}$.`);
+  }
+  return Object.freeze({
+    [TOOL_MARKER]: true as const,
+    name: options.name,
+    description: options.description,
+    parameters: z.looseObject({}),
+    target: "server" as const,
+    parallel: true,
+    maxCallsPerRun: null,
+    timeoutSeconds: DEFAULT_TOOL_TIMEOUT_SECONDS,
+    hasExplicitTimeout: false,
+    jsonSchema: Object.freeze({ ...options.inputSchema }),
+    execute: options.execute,
+    meta: Object.freeze({ ...options.meta }),
   });
 }
 
@@ -137,6 +173,6 @@ export function toToolDef(t: AnyTool): ToolDef {
     parallel: t.parallel,
     maxCallsPerRun: t.maxCallsPerRun,
     timeoutSeconds: t.timeoutSeconds,
-    meta: {},
+    meta: t.meta ?? {},
   };
 }
