@@ -16,6 +16,7 @@ export type { BudgetOptions } from "./agent/budget.js";
 export { tool, isTool, DEFAULT_TOOL_TIMEOUT_SECONDS } from "./tool/tool.js";
 export type { AnyTool, Tool, ToolContext, ToolOptions } from "./tool/tool.js";
 export type { ToolSource } from "./types/tool-source.js";
+export type { Finding, Guardrail, GuardrailAction } from "./types/guardrail.js";
 export { ReActLoop } from "./loops/react-loop.js";
 export { SingleCall } from "./loops/single-call.js";
 export type { Loop, LoopAgent, LoopContext, LoopOutcome, RunState } from "./loops/loop.js";

@@ -8,6 +8,7 @@ import type { AnyTool } from "../tool/tool.js";
 import type { Notifier } from "../types/notifier.js";
 import type { ToolResult } from "../types/tool-call.js";
 import type { ToolSource } from "../types/tool-source.js";
+import type { Guardrail } from "../types/guardrail.js";
 import type { Budget } from "./budget.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { ContextBlock } from "./context-block.js";
@@ -39,6 +40,8 @@ export interface AgentOptions {
   readonly outputType?: ZodType;
   /** Remote tools (e.g. `new MCPServer(...)`), discovered on the first run; named `<source>__<tool>`. */
   readonly toolSources?: readonly ToolSource[];
+  /** PII redaction, secret detection, prompt-injection patterns… applied in order (not with `stream()`). */
+  readonly guardrails?: readonly Guardrail[];
 }
 
 export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {

@@ -72,6 +72,7 @@ export class Agent implements AsyncDisposable {
       deny,
       requireApproval,
       toolSources: options.toolSources ?? [],
+      guardrails: options.guardrails ?? [],
     });
     this.#toolSources = [...(options.toolSources ?? [])];
     this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
@@ -95,6 +96,7 @@ export class Agent implements AsyncDisposable {
       model: provider.model,
       maxDelegationDepth: options.maxDelegationDepth,
       outputType: options.outputType ?? null,
+      guardrails: Object.freeze([...(options.guardrails ?? [])]),
     });
   }
 
@@ -312,6 +314,9 @@ export class Agent implements AsyncDisposable {
 
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
   resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
+    if (this.#agent.guardrails.length > 0) {
+      throw new ValidationError({ field: "guardrails", message: "guardrails are not supported with resumeStream() in this version. Use agent.resume() instead." });
+    }
     const input = resumeInput(options);
     let frame: DelegationFrame | null = null;
     const setFrame = (f: DelegationFrame) => {

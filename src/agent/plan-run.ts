@@ -5,6 +5,7 @@ import { type DelegationFrame, resolveDelegation } from "../runtime/delegation.j
 import { computeFingerprint } from "../runtime/fingerprint.js";
 import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
 import type { Persistence } from "../runtime/persistence.js";
+import { GuardEngine } from "../runtime/guard-engine.js";
 import { MemoryJournal } from "../runtime/run-journal.js";
 import type { JournalOpening, RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
@@ -70,6 +71,18 @@ seed?: RunSeed,
       message: `outputType is only supported with the SingleCall loop, not ${agent.loop.name}. Set loop: new SingleCall() on the Agent.`,
     });
   }
+  if (streaming && agent.guardrails.length > 0) {
+    throw new ValidationError({
+      field: "guardrails",
+      message: "guardrails are not supported with stream() in this version. Guardrails require the full response before scanning. Use agent.run() instead.",
+    });
+  }
+  if (outputType && agent.guardrails.length > 0) {
+    throw new ValidationError({
+      field: "guardrails",
+      message: "guardrails with outputType are not supported in this version: structured output is parsed before guardrail scanning, so PII in the typed object would bypass redaction.",
+    });
+  }
   if (streaming && outputType) {
     throw new ValidationError({ field: "outputType", message: "Structured output streaming is not supported. Use agent.run() for structured output." });
   }
@@ -114,6 +127,7 @@ seed?: RunSeed,
   const providerOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_OPTION_KEYS.has(k)));
   const typeName = outputType ? outputTypeName(outputType) : null;
 
+  const guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, state.piiMapping) : null;
   const openJournal = async (): Promise<JournalOpening> => {
     const persistence = await env.persistence();
     if (!persistence) return { journal: new MemoryJournal(controller.signal) };
@@ -121,8 +135,9 @@ seed?: RunSeed,
     return persistence.createRun({
       runId,
       agent,
-      userInput,
-      systemPrompt: agent.systemPrompt,
+      // Nothing unredacted at rest: the stored input and prompt go through the run's redaction.
+      userInput: guard ? await guard.redactText(userInput) : userInput,
+      systemPrompt: guard ? await guard.redactText(agent.systemPrompt) : agent.systemPrompt,
       metadata: options.metadata ?? null,
       tenantId: options.tenantId ?? null,
       parentRunId: delegation.parent?.storeIdentity && delegation.parent.storeIdentity === persistence.identity ? delegation.parent.runId : null,
@@ -152,6 +167,7 @@ seed?: RunSeed,
     controller,
     callerSignal,
     openJournal,
+    guard,
     ...(env.resolveTools ? { resolveTools: env.resolveTools } : {}),
   };
   const frame: DelegationFrame = {

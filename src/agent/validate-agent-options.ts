@@ -22,6 +22,7 @@ export interface AgentShape {
   readonly deny: readonly string[];
   readonly requireApproval: readonly string[];
   readonly toolSources: readonly unknown[];
+  readonly guardrails: readonly unknown[];
 }
 
 /** Every construction-time rule, in the reference's order; the first violation throws. */
@@ -57,6 +58,13 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
     }
     if (sourceNames.has(name)) fail("toolSources", `${who} has duplicate toolSources name '${name}'. Each tool source must have a unique name.`);
     sourceNames.add(name);
+  });
+  if (!Array.isArray(o.guardrails)) fail("guardrails", `${who} guardrails must be an array.`);
+  o.guardrails.forEach((g, i) => {
+    const candidate = g as { action?: unknown; scan?: unknown } | null;
+    if (!candidate || typeof candidate.scan !== "function" || !["redact", "block", "warn"].includes(candidate.action as string)) {
+      fail(`guardrails[${i}]`, `${who} guardrails[${i}] is not a guardrail: it needs scan(text) and an action of "redact", "block" or "warn".`);
+    }
   });
   if (o.hasOutputType && o.loop.name !== "SingleCall") {
     fail(

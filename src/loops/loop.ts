@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import type { Budget } from "../agent/budget.js";
 import type { LLMProvider, ProviderCallOptions } from "../llm/provider.js";
+import type { GuardEngine } from "../runtime/guard-engine.js";
 import type { RunHooks } from "../runtime/run-hooks.js";
 import type { Strategy } from "../strategies/strategy.js";
 import type { AnyTool } from "../tool/tool.js";
@@ -58,6 +59,8 @@ export interface LoopContext {
   readonly signal: AbortSignal;
   /** Cooperative cancel: checked at the top of every iteration. */
   isCancelRequested(): Promise<boolean>;
+  /** The run's guardrails, when the agent has any. */
+  readonly guard: GuardEngine | null;
 }
 
 /** How a loop ended; the runner persists it and turns it into a `RunResult`. */

@@ -6,6 +6,7 @@ import { appendMessage } from "./append-message.js";
 import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
+import { guardIncoming, guardOutgoing } from "./guard-steps.js";
 import { countToolMessages, processToolBatch } from "./tool-batch.js";
 
 /**
@@ -25,11 +26,15 @@ export class ReActLoop implements Loop {
         return { status: "cancelled", answer: null, iterationCount: iteration - 1 };
       }
 
-      const { messages, tools } = ctx.strategy.buildMessages({
+      const built = ctx.strategy.buildMessages({
         systemPrompt: agent.systemPrompt,
         history: state.history,
         toolDefs: agent.toolDefs,
       });
+      const guarded = await guardIncoming(ctx, built.messages, iteration);
+      if ("outcome" in guarded) return guarded.outcome;
+      const { messages } = guarded;
+      const { tools } = built;
       const request: LLMRequest = {
         messages,
         tools,
@@ -48,6 +53,8 @@ export class ReActLoop implements Loop {
         throw error;
       }
       const durationMs = Math.round(performance.now() - started);
+      const blocked = await guardOutgoing(ctx, response, iteration, { semanticMessages: messages, semanticTools: tools, durationMs }, true);
+      if (blocked) return blocked;
       await hooks.llmCallCompleted(runId, response, iteration, { semanticMessages: messages, semanticTools: tools, durationMs });
 
       state.usage = addUsage(state.usage, response.usage);

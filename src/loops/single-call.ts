@@ -7,6 +7,7 @@ import { addUsage } from "../types/usage.js";
 import { appendMessage } from "./append-message.js";
 import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
+import { guardIncoming, guardOutgoing } from "./guard-steps.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
 import { z } from "zod";
 
@@ -54,7 +55,10 @@ export class SingleCall implements Loop {
       }
       outputSchema = z.toJSONSchema(ctx.outputType, { target: "draft-7" }) as Record<string, unknown>;
     }
-    const { messages } = ctx.strategy.buildMessages({ systemPrompt: agent.systemPrompt, history: state.history, toolDefs: [] });
+    const built = ctx.strategy.buildMessages({ systemPrompt: agent.systemPrompt, history: state.history, toolDefs: [] });
+    const guarded = await guardIncoming(ctx, built.messages, iteration);
+    if ("outcome" in guarded) return guarded.outcome;
+    const { messages } = guarded;
     const request: LLMRequest = {
       messages,
       tools: null,
@@ -80,6 +84,8 @@ export class SingleCall implements Loop {
       throw error;
     }
     const durationMs = Math.round(performance.now() - started);
+    const blocked = await guardOutgoing(ctx, response, iteration, { semanticMessages: messages, semanticTools: null, durationMs }, false);
+    if (blocked) return blocked;
     await hooks.llmCallCompleted(runId, response, iteration, { semanticMessages: messages, semanticTools: null, durationMs });
     state.usage = addUsage(state.usage, response.usage);
     state.iteration = iteration;

@@ -43,7 +43,9 @@ function executionGroups(ctx: LoopContext, calls: readonly ToolCall[]): ToolCall
 
 export async function runServerCall(ctx: LoopContext, call: ToolCall, iteration: number): Promise<ToolResult> {
   await ctx.hooks.toolStarted(ctx.runId, call, iteration);
-  const result = await executeTool(ctx.agent.tools.get(call.name), call, ctx.runId, ctx.signal);
+  // The tool gets real values; the call as recorded keeps the model's placeholders.
+  const executed = ctx.guard ? { ...call, params: ctx.guard.deanonymize(call.params) } : call;
+  const result = await executeTool(ctx.agent.tools.get(call.name), executed, ctx.runId, ctx.signal);
   await ctx.hooks.toolCompleted(ctx.runId, call, result, iteration);
   return result;
 }

@@ -15,6 +15,7 @@ import { isTerminalStatus, isWaitingStatus, type RunStatus } from "../types/run-
 import type { ToolCall, ToolResult } from "../types/tool-call.js";
 import { pythonList } from "../util/python-json.js";
 import type { DelegationFrame } from "./delegation.js";
+import { GuardEngine } from "./guard-engine.js";
 import { type PauseState, parsePauseData, toolResultToData } from "./pause-state.js";
 import type { Persistence, StoredRun } from "./persistence.js";
 import type { RunPlan } from "./runner.js";
@@ -215,6 +216,7 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
     piiMapping: {},
   };
   let prelude: ((ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>) | undefined;
+  let guard: GuardEngine | null = null;
   const plan: RunPlan = {
     runId,
     agent,
@@ -230,11 +232,16 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
     ...(input.resolveTools ? { resolveTools: input.resolveTools } : {}),
     openJournal: async () => {
       const claimed = await input.claim();
+      // The engine continues the run's mapping, so placeholders stay stable across the pause.
+      Object.assign(state.piiMapping, claimed.run.piiMapping);
+      guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, state.piiMapping) : null;
+      const data = resumedData(claimed);
+      if (guard && typeof data.user_input === "string") data.user_input = await guard.redactText(data.user_input);
       const opening = await persistence.openResume({
         runId,
         agent,
         resumedFrom: claimed.resumedFrom,
-        resumedData: resumedData(claimed),
+        resumedData: data,
         controller,
       });
       state.history.push(...claimed.pause.history);
@@ -242,12 +249,14 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
       state.iteration = claimed.pause.iteration;
       state.usage = { ...claimed.pause.usage };
       state.budgetFired.push(...opening.budgetFired);
-      Object.assign(state.piiMapping, claimed.run.piiMapping);
       prelude = resumePrelude(claimed);
       return { journal: opening.journal };
     },
     get prelude() {
       return prelude;
+    },
+    get guard() {
+      return guard;
     },
   };
   const frame = (run: StoredRun): DelegationFrame => ({

@@ -4,6 +4,7 @@ import type { LlmCallCompletedDetails, LlmCallDetails, Notifier, NotifierHook } 
 import type { RunResult } from "../types/run-result.js";
 import type { ToolCall, ToolResult } from "../types/tool-call.js";
 import { logger } from "../util/logger.js";
+import type { GuardEngine } from "./guard-engine.js";
 
 type HookArgs<H extends NotifierHook> = Parameters<NonNullable<Notifier[H]>>;
 
@@ -17,15 +18,22 @@ export class RunHooks {
   readonly #notifier: Notifier | null;
   readonly warnings: string[];
 
-  constructor(recorder: Notifier | null, notifier: Notifier | null, warnings: string[] = []) {
+  readonly #guard: GuardEngine | null;
+
+  /**
+   * With a guard, what the recorder stores (message text, tool results) is
+   * redacted first: no unredacted PII at rest outside the run's mapping.
+   */
+  constructor(recorder: Notifier | null, notifier: Notifier | null, guard: GuardEngine | null = null, warnings: string[] = []) {
     this.#recorder = recorder;
     this.#notifier = notifier;
+    this.#guard = guard;
     this.warnings = warnings;
   }
 
-  async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string): Promise<void> {
+  async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H> = args): Promise<void> {
     const record = this.#recorder?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
-    if (record) await record.apply(this.#recorder, args);
+    if (record) await record.apply(this.#recorder, stored);
     const notify = this.#notifier?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
     if (!notify) return;
     try {
@@ -48,8 +56,9 @@ export class RunHooks {
     return this.#fire("onRunFailed", [runId, error, { iteration: null }], `for run ${runId}`);
   }
 
-  messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
-    return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`);
+  async messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
+    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#guard.redactText(message.content) } : message;
+    return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
   }
 
   llmCallStarted(runId: string, iteration: number, details: LlmCallDetails): Promise<void> {
@@ -68,8 +77,12 @@ export class RunHooks {
     return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`);
   }
 
-  toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
-    return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`);
+  async toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
+    let stored = result;
+    if (this.#guard && this.#recorder) {
+      stored = { ...result, payload: await this.#guard.redactText(result.payload), error: result.error ? await this.#guard.redactText(result.error) : (result.error ?? null) };
+    }
+    return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, [runId, call, stored, iteration]);
   }
 
   governance(

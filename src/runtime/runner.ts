@@ -8,6 +8,7 @@ import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import { isWaitingStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
+import type { GuardEngine } from "./guard-engine.js";
 import { RunHooks } from "./run-hooks.js";
 import type { RunJournal } from "./run-journal.js";
 import { cacheKeyPrefix, type RuntimeAgent } from "./runtime-agent.js";
@@ -36,6 +37,8 @@ export interface RunPlan {
   readonly callerSignal: AbortSignal | undefined;
   readonly openJournal: () => Promise<JournalOpening>;
   readonly prelude?: RunPrelude;
+  /** The run's guardrail engine (known once the journal is open); `null` without guardrails. */
+  readonly guard?: GuardEngine | null;
   /**
    * The agent with its tool sources' tools (MCP…), discovered once the run
    * exists. A fresh run records `mcp.connected` per source, or `mcp.error`.
@@ -55,9 +58,16 @@ export class RunFailure extends Error {
   }
 }
 
-async function persistOutcome(journal: RunJournal, state: RunState, outcome: LoopOutcome): Promise<LoopOutcome> {
+/** The state as stored: with guardrails, the conversation is redacted before it is written. */
+async function storedState(state: RunState, guard: GuardEngine | null): Promise<RunState> {
+  if (!guard) return state;
+  const history = await Promise.all(state.history.map(async (m) => (m.content ? { ...m, content: await guard.redactText(m.content) } : m)));
+  return { ...state, history };
+}
+
+async function persistOutcome(journal: RunJournal, state: RunState, outcome: LoopOutcome, guard: GuardEngine | null, runId: string): Promise<LoopOutcome> {
   if (isWaitingStatus(outcome.status)) {
-    const written = await journal.pause(state, outcome);
+    const written = await journal.pause(await storedState(state, guard), outcome);
     if (written === "cancelled") return { status: "cancelled", answer: null, iterationCount: outcome.iterationCount };
     return outcome;
   }
@@ -65,8 +75,23 @@ async function persistOutcome(journal: RunJournal, state: RunState, outcome: Loo
     await journal.cancel(state, outcome);
     return outcome;
   }
+  if (guard && outcome.answer && Object.keys(guard.mapping).length > 0) {
+    // Placeholders the model invented: recorded for audit (not a notifier event, as in the reference).
+    const placeholders = guard.unmapped(outcome.answer);
+    if (placeholders.length > 0) await journal.recorder?.onGovernanceEvent?.(runId, "guardrail.unmapped_placeholder", 0, { placeholders }, { correlationId: null });
+  }
   await journal.finish(state, outcome);
   return outcome;
+}
+
+/** What the caller gets back: real values where the run used placeholders. */
+function forCaller(result: RunResult, guard: GuardEngine | null): RunResult {
+  if (!guard || Object.keys(guard.mapping).length === 0) return result;
+  return {
+    ...result,
+    answer: result.answer === null ? null : guard.deanonymize(result.answer),
+    ...(result.pendingToolCalls ? { pendingToolCalls: result.pendingToolCalls.map((c) => ({ ...c, params: guard.deanonymize(c.params) })) } : {}),
+  };
 }
 
 /** Discovers tool sources; a fresh run records what each offered, or why discovery failed. */
@@ -118,7 +143,8 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     return cached;
   }
   const { journal } = opening;
-  const hooks = new RunHooks(journal.recorder, plan.notifier);
+  const guard = plan.guard ?? null;
+  const hooks = new RunHooks(journal.recorder, plan.notifier, guard);
   let settled = false;
 
   const contextFor = (agent: RuntimeAgent): LoopContext => ({
@@ -134,6 +160,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     streaming: plan.streaming,
     signal: controller.signal,
     isCancelRequested: async () => controller.signal.aborted || (await journal.isCancelRequested()),
+    guard,
   });
 
   try {
@@ -145,8 +172,8 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     if (plan.prelude) yield* plan.prelude(ctx);
 
     let outcome = yield* agent.loop.run(ctx);
-    outcome = await persistOutcome(journal, state, outcome);
-    const result = toRunResult(runId, outcome, state, hooks.warnings);
+    outcome = await persistOutcome(journal, state, outcome, guard, runId);
+    const result = forCaller(toRunResult(runId, outcome, state, hooks.warnings), guard);
     settled = true;
     await hooks.runFinished(runId, result);
     if (outcome.status === "cancelled" && plan.callerSignal?.aborted) throw plan.callerSignal.reason;

@@ -2,6 +2,7 @@ import type { ZodType } from "zod";
 import type { LLMProvider } from "../llm/provider.js";
 import type { Loop, LoopAgent } from "../loops/loop.js";
 import type { Strategy } from "../strategies/strategy.js";
+import type { Guardrail } from "../types/guardrail.js";
 
 /** The frozen view of an `Agent` the runtime works with. */
 export interface RuntimeAgent extends LoopAgent {
@@ -12,6 +13,8 @@ export interface RuntimeAgent extends LoopAgent {
   readonly model: string;
   readonly maxDelegationDepth: number | null | undefined;
   readonly outputType: ZodType | null;
+  /** Applied in list order; empty = none. */
+  readonly guardrails: readonly Guardrail[];
 }
 
 /** `"{agentName}:{model}"`; `null` for an unnamed agent. Per-call model overrides do not change it. */

@@ -63,7 +63,8 @@ export class SqlJournal implements RunJournal {
   }
 
   #piiValue(state: RunState): Record<string, unknown> {
-    return Object.keys(state.piiMapping).length > 0 ? { pii_mapping: this.#w.adapter.json(state.piiMapping) } : {};
+    const guarded = this.#agent.guardrails.length > 0;
+    return guarded || Object.keys(state.piiMapping).length > 0 ? { pii_mapping: this.#w.adapter.json(state.piiMapping) } : {};
   }
 
   async pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled"> {

@@ -31,8 +31,8 @@ describe("entry points stay light", () => {
     expect([...loaded].filter((m) => !m.startsWith("node:")).sort()).toEqual(["picocolors", "ulid", "zod"].filter((m) => loaded.has(m)));
   });
 
-  it("`dendrux/llm/mock` and `dendrux/notifiers` load no database driver", () => {
-    for (const entry of ["src/llm/mock/index.ts", "src/notifiers/index.ts"]) {
+  it("`dendrux/llm/mock`, `dendrux/notifiers` and `dendrux/guardrails` load no database driver", () => {
+    for (const entry of ["src/llm/mock/index.ts", "src/notifiers/index.ts", "src/guardrails/index.ts"]) {
       const loaded = staticImportGraph(join(root, entry));
       for (const heavy of HEAVY) expect(loaded, `${entry} → ${heavy}`).not.toContain(heavy);
     }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors/validation-error.js";
+import { deoverlap, GuardEngine, pythonRepr } from "../runtime/guard-engine.js";
+import { Pattern, PII, PromptInjection, SecretDetection } from "./index.js";
+
+const types = async (text: string, guard = new PII()) => (await guard.scan(text)).map((f) => [f.entityType, f.text]);
+
+describe("built-in patterns", () => {
+  it("finds the reference's PII entities", async () => {
+    expect(await types("Contact jane@example.com for help")).toEqual([["EMAIL_ADDRESS", "jane@example.com"]]);
+    expect(await types("Call +1-555-123-4567")).toEqual([["PHONE_NUMBER", "+1-555-123-4567"]]);
+    expect(await types("order 1234567890 shipped")).toEqual([["PHONE_NUMBER", " 1234567890"]]);
+    expect(await types("SSN: 123-45-6789")).toEqual([["US_SSN", "123-45-6789"]]);
+    expect(await types("Host 192.168.1.1")).toEqual([["IP_ADDRESS", "192.168.1.1"]]);
+    expect(await types("version 2024.01.15.1234")).toEqual([]);
+    const card = deoverlap(await new PII().scan("Card 4111111111111111"));
+    expect(card.map((f) => f.entityType)).toEqual(["CREDIT_CARD"]);
+  });
+
+  it("detects secrets, including labelled keys (case-insensitive)", async () => {
+    expect(await types("key AKIAIOSFODNN7EXAMPLE", new SecretDetection())).toEqual([["AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE"]]);
+    expect((await types("API_KEY=abcdefghijklmnopqrstuvwxyz", new SecretDetection())).map(([t]) => t)).toEqual(["GENERIC_API_KEY"]);
+    expect(await types("-----BEGIN RSA PRIVATE KEY-----", new SecretDetection())).toEqual([["PRIVATE_KEY", "-----BEGIN RSA PRIVATE KEY-----"]]);
+  });
+
+  it("validates options", () => {
+    expect(() => new PII({ action: "drop" as never })).toThrow(ValidationError);
+    expect(() => new PromptInjection({ patterns: [] })).toThrow(/requires patterns/);
+    expect(() => new PromptInjection({ patterns: [new Pattern("X", "x")], action: "redact" })).toThrow(/does not support "redact"/);
+    expect(() => new Pattern("BAD", "(")).toThrow(/invalid regex/);
+    expect(new Pattern("OVERRIDE", "(?i)ignore previous").compiled.flags).toContain("i");
+  });
+});
+
+describe("GuardEngine", () => {
+  it("numbers placeholders per type, right to left, stable across messages", async () => {
+    const mapping: Record<string, string> = {};
+    const engine = new GuardEngine([new PII()], mapping);
+    const scan = await engine.incoming([
+      { role: "system", content: "Sys jane@example.com" },
+      { role: "user", content: "mail bob@example.com and jane@example.com" },
+    ]);
+    expect(scan.messages.map((m) => m.content)).toEqual(["Sys <<EMAIL_ADDRESS_1>>", "mail <<EMAIL_ADDRESS_2>> and <<EMAIL_ADDRESS_1>>"]);
+    expect(mapping).toEqual({ "<<EMAIL_ADDRESS_1>>": "jane@example.com", "<<EMAIL_ADDRESS_2>>": "bob@example.com" });
+    expect(scan).toMatchObject({ changed: true, blocked: null });
+    expect(scan.findings).toHaveLength(3);
+  });
+
+  it("continues numbering from a saved mapping", async () => {
+    const engine = new GuardEngine([new PII()], { "<<EMAIL_ADDRESS_3>>": "a@b.co" });
+    expect(await engine.redactText("x@y.io and a@b.co")).toBe("<<EMAIL_ADDRESS_4>> and <<EMAIL_ADDRESS_3>>");
+  });
+
+  it("blocks with the reference's message, snippet quoted and cut at 80", async () => {
+    const engine = new GuardEngine([new PII(), new SecretDetection()], {});
+    const scan = await engine.incoming([{ role: "user", content: "me@x.io AKIAIOSFODNN7EXAMPLE" }]);
+    expect(scan.blocked).toBe("Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE'");
+    const long = new GuardEngine([new PromptInjection({ patterns: [new Pattern("LONG", "z{90}")] })], {});
+    expect((await long.incoming([{ role: "user", content: "z".repeat(90) }])).blocked).toBe(`Guardrail 'PromptInjection' blocked: LONG matched '${"z".repeat(80)}...'`);
+    expect(pythonRepr("it's\n")).toBe(`"it's\\n"`);
+  });
+
+  it("scans tool arguments with their key, and blocks there", async () => {
+    const engine = new GuardEngine([new SecretDetection()], {});
+    const out = await engine.outgoing(null, [{ id: "c", name: "t", params: { config: { api_key: "abcdefghijklmnopqrstuvwxyz" } }, providerToolCallId: null }]);
+    expect(out.blocked).toBe("Guardrail 'SecretDetection' blocked: GENERIC_API_KEY matched 'abcdefghijklmnopqrstuvwxyz' in tool call params");
+  });
+
+  it("restores values anywhere and reports invented placeholders", () => {
+    const engine = new GuardEngine([new PII()], { "<<EMAIL_ADDRESS_1>>": "jane@example.com" });
+    expect(engine.deanonymize({ to: "<<EMAIL_ADDRESS_1>>", cc: ["x <<EMAIL_ADDRESS_1>>"], n: 1 })).toEqual({ to: "jane@example.com", cc: ["x jane@example.com"], n: 1 });
+    expect(engine.unmapped("hi <<EMAIL_ADDRESS_1>> <<EMAIL_ADDRESS_9>> <<EMAIL_ADDRESS_9>> <<lower_1>>")).toEqual(["<<EMAIL_ADDRESS_9>>"]);
+  });
+});

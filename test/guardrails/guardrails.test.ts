@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent, SingleCall, ValidationError, tool } from "../../src/index.js";
+import type { Notifier } from "../../src/index.js";
+import { PII, SecretDetection } from "../../src/guardrails/index.js";
+import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
+import { RunStore } from "../../src/store/index.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { sql } from "kysely";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
+
+const EMAIL = "jane@example.com";
+
+function mailer(sent: string[]) {
+  return tool({ name: "mail", description: "Send mail.", parameters: z.object({ to: z.string() }), execute: ({ to }) => (sent.push(to), `mailed ${to}`) });
+}
+
+describe("guardrail configuration", () => {
+  it("refuses streaming, structured output with guardrails, and non-guardrails", () => {
+    const agent = new Agent({ provider: new MockLLM(["x"]), prompt: "p", guardrails: [new PII()] });
+    expect(() => agent.stream("x")).toThrow(/guardrails are not supported with stream\(\)/);
+    expect(() => agent.resumeStream("r")).toThrow(/not supported with resumeStream\(\)/);
+    const single = new Agent({ provider: new MockLLM(["{}"]), prompt: "p", loop: new SingleCall(), guardrails: [new PII()] });
+    return Promise.all([
+      expect(single.run("x", { outputType: z.object({}) })).rejects.toThrow(/guardrails with outputType/),
+      expect(Promise.resolve().then(() => new Agent({ provider: new MockLLM([]), prompt: "p", guardrails: [{} as never] }))).rejects.toBeInstanceOf(ValidationError),
+    ]);
+  });
+
+  it("without a database the caller still gets real values back", async () => {
+    const llm = new MockLLM([(req) => `hello ${req.messages.at(-1)!.content}`]);
+    const result = await new Agent({ provider: llm, prompt: "p", guardrails: [new PII()] }).run(`I am ${EMAIL}`);
+    expect(llm.calls[0]!.messages[0]!.content).toBe("I am <<EMAIL_ADDRESS_1>>");
+    expect(result.answer).toBe(`hello I am ${EMAIL}`);
+  });
+});
+
+describeEachBackend("guardrails in a persisted run", (backend) => {
+  let database: TestDatabase;
+  let store: RunStore;
+  const agents: Agent[] = [];
+  beforeAll(async () => {
+    database = await backend.create();
+    store = RunStore.fromDatabaseUrl(database.url);
+  });
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    await store.close();
+    await database.cleanup();
+  });
+  const agent = (script: MockStep[], options: Partial<ConstructorParameters<typeof Agent>[0]> = {}) => {
+    const a = new Agent({ name: "Guarded", provider: new MockLLM(script), prompt: `Sys ${EMAIL}`, guardrails: [new PII()], databaseUrl: database.url, ...options });
+    agents.push(a);
+    return a;
+  };
+
+  /** Every row of every table for the run, as text — what a database dump would show. */
+  async function everythingStored(runId: string): Promise<string> {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const rows: unknown[] = [];
+    try {
+      rows.push(...(await sql`SELECT * FROM agent_runs WHERE id = ${runId}`.execute(db)).rows);
+      for (const table of ["react_traces", "tool_calls", "token_usage", "llm_interactions", "run_events"]) {
+        rows.push(...(await sql`SELECT * FROM ${sql.table(table)} WHERE agent_run_id = ${runId}`.execute(db)).rows);
+      }
+    } finally {
+      await db.destroy();
+    }
+    const parts = [
+      JSON.stringify(rows),
+      JSON.stringify(await store.getRun(runId)),
+      JSON.stringify(await store.getEvents(runId)),
+      JSON.stringify(await store.getTraces(runId)),
+      JSON.stringify(await store.getToolInvocations(runId)),
+      JSON.stringify(await store.getLlmCalls(runId)),
+    ];
+    // The run's own mapping is the one place the real value may live.
+    return parts.join("\n").replaceAll(`"<<EMAIL_ADDRESS_1>>":"${EMAIL}"`, "").replaceAll(`"<<EMAIL_ADDRESS_1>>": "${EMAIL}"`, "").replaceAll(`\\"<<EMAIL_ADDRESS_1>>\\": \\"${EMAIL}\\"`, "");
+  }
+
+  it("redacts for the model and at rest, restores for tools and the caller", async () => {
+    const sent: string[] = [];
+    const llm = new MockLLM([{ text: "mailing <<EMAIL_ADDRESS_1>>", toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, "done <<EMAIL_ADDRESS_1>>"]);
+    const governance: string[] = [];
+    const notifier: Notifier = { onGovernanceEvent: (_r, type, i, data) => void governance.push(`${type}(${i}) ${JSON.stringify(data)}`) };
+    const a = agent([], { provider: llm, tools: [mailer(sent)] });
+    const result = await a.run(`mail ${EMAIL}`, { notifier });
+    expect(result.answer).toBe(`done ${EMAIL}`);
+    expect(sent).toEqual([EMAIL]);
+    expect(llm.calls[0]!.system).toBe("Sys <<EMAIL_ADDRESS_1>>");
+    expect(llm.calls[0]!.messages[0]!.content).toBe("mail <<EMAIL_ADDRESS_1>>");
+    expect(llm.calls[1]!.messages.at(-1)!.content).toBe('"mailed <<EMAIL_ADDRESS_1>>"');
+    expect(governance).toEqual([
+      `guardrail.detected(1) {"direction":"incoming","findings_count":2,"entities":["EMAIL_ADDRESS"]}`,
+      `guardrail.redacted(1) {"direction":"incoming","entities":["EMAIL_ADDRESS"]}`,
+      `guardrail.detected(2) {"direction":"incoming","findings_count":3,"entities":["EMAIL_ADDRESS"]}`,
+      `guardrail.redacted(2) {"direction":"incoming","entities":["EMAIL_ADDRESS"]}`,
+    ]);
+    expect(await store.getPiiMapping(result.runId)).toEqual({ "<<EMAIL_ADDRESS_1>>": EMAIL });
+    const stored = await everythingStored(result.runId);
+    expect(stored).not.toContain(EMAIL);
+    expect(stored).toContain("<<EMAIL_ADDRESS_1>>");
+    expect((await store.getRun(result.runId))!.inputData).toEqual({ input: "mail <<EMAIL_ADDRESS_1>>" });
+  });
+
+  it("pauses with placeholders at rest and resumes in another agent instance with the same mapping", async () => {
+    const sent: string[] = [];
+    const a = agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }], { tools: [mailer(sent)], requireApproval: ["mail"] });
+    const paused = await a.run(`write to ${EMAIL}`);
+    expect(paused.status).toBe("waiting_approval");
+    expect(paused.pendingToolCalls![0]!.params).toEqual({ to: EMAIL });
+    const atPause = await everythingStored(paused.runId);
+    expect(atPause).not.toContain(EMAIL);
+    expect(atPause).toContain("pause_data");
+    expect(atPause).toContain("write to <<EMAIL_ADDRESS_1>>");
+    const b = agent(["sent <<EMAIL_ADDRESS_1>>"], { tools: [mailer(sent)], requireApproval: ["mail"] });
+    const done = await b.submitApproval(paused.runId, { approved: true });
+    expect(sent).toEqual([EMAIL]);
+    expect(done.answer).toBe(`sent ${EMAIL}`);
+    expect(await everythingStored(paused.runId)).not.toContain(EMAIL);
+  });
+
+  it("an incoming block ends the run as error before any LLM call", async () => {
+    const llm = new MockLLM(["never"]);
+    const a = agent([], { provider: llm, guardrails: [new PII(), new SecretDetection()] });
+    const result = await a.run(`me ${EMAIL} key AKIAIOSFODNN7EXAMPLE`);
+    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE'", iterationCount: 1 });
+    expect(llm.callsMade).toBe(0);
+    expect((await store.getEvents(result.runId)).map((e) => e.eventType)).toEqual(["run.started", "guardrail.blocked", "run.completed"]);
+    expect((await store.getRun(result.runId))!.error).toBeNull();
+    expect(await store.getPiiMapping(result.runId)).toEqual({ "<<EMAIL_ADDRESS_1>>": EMAIL });
+  });
+
+  it("an outgoing block records a scrubbed response and no assistant trace", async () => {
+    const a = agent(["here: AKIAIOSFODNN7EXAMPLE"], { guardrails: [new SecretDetection()], prompt: "p" });
+    const result = await a.run("give me a key");
+    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE' in LLM output" });
+    const events = await store.getEvents(result.runId);
+    expect(events.map((e) => e.eventType)).toEqual(["run.started", "guardrail.detected", "llm.completed", "guardrail.blocked", "run.completed"]);
+    expect((await store.getTraces(result.runId)).map((t) => t.role)).toEqual(["user"]);
+    const [call] = await store.getLlmCalls(result.runId);
+    expect(call!.providerResponse).toBeNull();
+  });
+
+  it("records placeholders the model invented", async () => {
+    const a = agent(["hello <<EMAIL_ADDRESS_9>>"]);
+    const result = await a.run(`hi from ${EMAIL}`);
+    expect(result.answer).toBe("hello <<EMAIL_ADDRESS_9>>");
+    const events = await store.getEvents(result.runId);
+    expect(events.at(-2)).toMatchObject({ eventType: "guardrail.unmapped_placeholder", data: { placeholders: ["<<EMAIL_ADDRESS_9>>"] } });
+  });
+});
