@@ -9,6 +9,7 @@ import type { Notifier } from "../types/notifier.js";
 import type { ToolResult } from "../types/tool-call.js";
 import type { ToolSource } from "../types/tool-source.js";
 import type { Guardrail } from "../types/guardrail.js";
+import type { Skill } from "../skills/skill.js";
 import type { Budget } from "./budget.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { ContextBlock } from "./context-block.js";
@@ -42,6 +43,12 @@ export interface AgentOptions {
   readonly toolSources?: readonly ToolSource[];
   /** PII redaction, secret detection, prompt-injection patterns… applied in order (not with `stream()`). */
   readonly guardrails?: readonly Guardrail[];
+  /** A directory of skill directories (each with a `SKILL.md`), loaded at construction. */
+  readonly skillsDir?: string;
+  /** Skills loaded with `Skill.fromDir`. */
+  readonly skills?: readonly Skill[];
+  /** Skill names to leave out (unknown names are ignored). */
+  readonly denySkills?: readonly string[];
 }
 
 export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {

@@ -20,6 +20,7 @@ import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
 import { type AgentOptions, type ApprovalDecision, type ResumeOptions, type RetryOptions, type RunOptions, type SubmitOptions, resumeInput } from "./agent-options.js";
+import { loadSkills } from "./load-skills.js";
 import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
@@ -52,6 +53,7 @@ export class Agent implements AsyncDisposable {
   readonly #toolSources: readonly ToolSource[];
   readonly #rules: { readonly deny: readonly string[]; readonly requireApproval: readonly string[] };
   #discovery: Promise<DiscoveredAgent> | null = null;
+  readonly #initEvents: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
 
   constructor(options: AgentOptions) {
     if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "Agent options must be an object." });
@@ -80,12 +82,21 @@ export class Agent implements AsyncDisposable {
     this.#databaseUrl = options.databaseUrl ?? process.env.DENDRUX_DATABASE_URL ?? null;
     this.#sharedDatabase = options.databaseUrl === undefined && this.#databaseUrl !== null;
     this.#storeIdentity = this.#databaseUrl ? databaseIdentity(parseDatabaseUrl(this.#databaseUrl)) : null;
-    const toolMap = new Map(tools.map((t) => [t.name, t]));
+    const skills = loadSkills(`Agent '${name}'`, options.prompt, {
+      ...(options.skillsDir !== undefined ? { skillsDir: options.skillsDir } : {}),
+      ...(options.skills ? { skills: options.skills } : {}),
+      ...(options.denySkills ? { denySkills: options.denySkills } : {}),
+      supportsTools: loop.supportsTools,
+      toolNames: tools.map((t) => t.name),
+    });
+    this.#initEvents = skills.initEvents;
+    const allTools = [...tools, ...skills.tools];
+    const toolMap = new Map(allTools.map((t) => [t.name, t]));
     this.#agent = Object.freeze({
       name,
-      systemPrompt: options.prompt,
+      systemPrompt: skills.systemPrompt,
       tools: toolMap,
-      toolDefs: Object.freeze(tools.map(toToolDef).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
+      toolDefs: Object.freeze(allTools.map(toToolDef).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
       deny: new Set(deny),
       requireApproval: new Set(requireApproval),
       budget: options.budget ?? null,
@@ -230,6 +241,7 @@ export class Agent implements AsyncDisposable {
         storeIdentity: this.#storeIdentity,
         persistence: () => this.persistence(),
         inFlight: this.#inFlight,
+        initEvents: this.#initEvents,
         resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
       },
       userInput,

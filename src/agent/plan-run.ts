@@ -22,6 +22,8 @@ export interface PlanEnvironment {
   persistence(): Promise<Persistence | null>;
   /** Runs of this agent in flight, so `cancelRun` can abort them. */
   readonly inFlight: Map<string, AbortController>;
+  /** Recorded at the start of every fresh run. */
+  readonly initEvents: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
   /** Discovers the agent's tool sources; absent when it has none. */
   readonly resolveTools: RunPlan["resolveTools"];
 }
@@ -168,6 +170,7 @@ seed?: RunSeed,
     callerSignal,
     openJournal,
     guard,
+    initEvents: env.initEvents,
     ...(env.resolveTools ? { resolveTools: env.resolveTools } : {}),
   };
   const frame: DelegationFrame = {

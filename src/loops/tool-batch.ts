@@ -118,7 +118,11 @@ export async function processToolBatch(
   }
   for (const call of serverCalls) {
     callCounts.set(call.name, (callCounts.get(call.name) ?? 0) + 1);
-    await observe(call, executed.get(call.id)!);
+    const result = executed.get(call.id)!;
+    await observe(call, result);
+    if (call.name === "use_skill" && result.success !== false && agent.tools.get(call.name)?.meta["dendrux.internal"]) {
+      await ctx.hooks.governance(runId, "skill.invoked", iteration, { skill_name: typeof call.params.name === "string" ? call.params.name : "" });
+    }
   }
 
   if (clientCalls.length > 0) {

@@ -37,6 +37,8 @@ export interface RunPlan {
   readonly callerSignal: AbortSignal | undefined;
   readonly openJournal: () => Promise<JournalOpening>;
   readonly prelude?: RunPrelude;
+  /** Governance events a fresh run records right after `run.started` (skills registered / denied). */
+  readonly initEvents?: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
   /** The run's guardrail engine (known once the journal is open); `null` without guardrails. */
   readonly guard?: GuardEngine | null;
   /**
@@ -166,6 +168,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   try {
     await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
     yield { type: plan.firstEvent, runId };
+    if (plan.firstEvent === "run_started") for (const e of plan.initEvents ?? []) await hooks.governance(runId, e.type, 0, e.data);
     if (plan.resolveTools) agent = await resolveTools(plan, hooks);
     const ctx = contextFor(agent);
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);

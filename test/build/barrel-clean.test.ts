@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
-const HEAVY = ["kysely", "better-sqlite3", "pg", "openai", "@anthropic-ai/sdk", "@modelcontextprotocol/sdk", "hono"];
+const HEAVY = ["kysely", "better-sqlite3", "pg", "openai", "@anthropic-ai/sdk", "@modelcontextprotocol/sdk", "hono", "yaml", "@opentelemetry/api"];
 
 /** Every bare module a file loads at import time, following static relative imports. */
 function staticImportGraph(entry: string): Set<string> {

@@ -1,0 +1,5 @@
+/**
+ * Skills: `SKILL.md` instructions the model activates on demand.
+ * @module
+ */
+export { Skill } from "./skill.js";
