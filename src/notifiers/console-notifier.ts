@@ -121,6 +121,29 @@ export class ConsoleNotifier implements Notifier {
       case "approval.decided":
         text = `${pc.yellow("approve")} ${d.decision === "approved" ? pc.green(String(d.decision)) : pc.red(String(d.decision))}`;
         break;
+      case "guardrail.detected":
+        text = `${pc.cyan("guard")} ${d.findings_count} finding(s) ${d.direction} ${pc.dim(JSON.stringify(data.entities))}`;
+        break;
+      case "guardrail.redacted":
+        text = `${pc.cyan("guard")} redacted ${pc.dim(JSON.stringify(data.entities))}`;
+        break;
+      case "guardrail.blocked":
+        text = `${pc.red("guard")} blocked ${pc.dim(String(d.error))}`;
+        break;
+      case "guardrail.unmapped_placeholder":
+        text = `${pc.yellow("guard")} unmapped placeholder ${pc.dim(JSON.stringify(data.placeholders))}`;
+        break;
+      case "skill.registered":
+      case "skill.denied":
+      case "skill.invoked":
+        text = `${pc.magenta("skill")} ${d.skill_name} ${eventType.slice("skill.".length)}`;
+        break;
+      case "mcp.connected":
+        text = `${pc.magenta("mcp")} ${d.source_name} ${d.tool_count} tool(s)`;
+        break;
+      case "mcp.error":
+        text = `${pc.red("mcp")} error ${pc.dim(String(d.error))}`;
+        break;
       case "provider.retry":
         text = `${pc.yellow("retry")} attempt ${d.attempt} ${pc.dim(String(d.status_code ?? ""))}`;
         break;

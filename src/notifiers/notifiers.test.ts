@@ -30,6 +30,8 @@ describe("ConsoleNotifier", () => {
     n.onToolStarted("r", call);
     n.onToolCompleted("r", call, { name: "refund", callId: "c1", payload: "{}", success: false, error: "Tool 'refund' has reached its maximum of 1 calls for this run." });
     n.onGovernanceEvent("r", "budget.threshold", 1, { fraction: 0.5, used: 50, max: 100 });
+    n.onGovernanceEvent("r", "guardrail.detected", 1, { direction: "incoming", findings_count: 2, entities: ["EMAIL_ADDRESS"] });
+    n.onGovernanceEvent("r", "mcp.connected", 0, { source_name: "files", tool_count: 3, tool_names: [] });
     n.printSummary({ runId: "r", status: "success", answer: "x", error: null, iterationCount: 1, usage, warnings: [] });
     // eslint-disable-next-line no-control-regex
     const text = lines.join("\n").replace(/\u001b\[[0-9;]*m/g, "");
@@ -39,6 +41,8 @@ describe("ConsoleNotifier", () => {
     expect(text).toContain('calling refund id="o1"');
     expect(text).toContain("limit   refund max calls reached");
     expect(text).toContain("50% used (50 / 100 tokens)");
+    expect(text).toContain('guard 2 finding(s) incoming ["EMAIL_ADDRESS"]');
+    expect(text).toContain("mcp files 3 tool(s)");
     expect(text).toContain("cache read   100 (8% hit ratio)");
   });
 });
