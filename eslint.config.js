@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 const restrict = (patterns, message) => ({
@@ -8,6 +9,7 @@ const restrict = (patterns, message) => ({
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "test/compat/reference/**/*.py"] },
   js.configs.recommended,
+  { files: ["dashboard/**/*.js"], languageOptions: { globals: globals.browser } },
   ...tseslint.configs.recommended,
   {
     rules: {

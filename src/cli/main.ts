@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { dbMigrate, dbStatus } from "./db-commands.js";
+import { dashboardCommand } from "./dashboard-command.js";
 import { listRunsCommand, tracesCommand } from "./read-commands.js";
 
 const USAGE = `usage: dendrux <command>
@@ -10,6 +11,7 @@ commands:
   traces [--tools] RUN_ID                                  show a run's conversation (and tool calls)
   db migrate                                               bring DENDRUX_DATABASE_URL to the current schema
   db status                                                show the schema revision of DENDRUX_DATABASE_URL
+  dashboard [--db URL|PATH] [-p PORT] [--host H] [--auth-token T]   serve the web dashboard (default port 8001)
 
 The database is DENDRUX_DATABASE_URL (runs/traces default to ~/.dendrux/dendrux.db).`;
 
@@ -27,6 +29,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const offset = Number(values.offset);
     if (!Number.isInteger(limit) || !Number.isInteger(offset)) throw new Error("--limit and --offset must be integers.");
     return listRunsCommand({ limit, offset, ...(values.status ? { status: values.status } : {}), ...(values.tenant ? { tenant: values.tenant } : {}) }, out);
+  }
+  if (command === "dashboard") {
+    const { values } = parseArgs({
+      args: rest,
+      options: { db: { type: "string" }, port: { type: "string", short: "p", default: "8001" }, host: { type: "string", default: "127.0.0.1" }, "auth-token": { type: "string" } },
+    });
+    return dashboardCommand({ db: values.db, port: Number(values.port), host: values.host, authToken: values["auth-token"] }, out);
   }
   if (command === "traces") {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tools: { type: "boolean", short: "t", default: false } } });

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent, tool } from "../../src/index.js";
+import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
+import { MockLLM } from "../../src/llm/mock/index.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { listen } from "../support/http.js";
+import { add, readRange } from "../support/tools.js";
+
+describeEachBackend("dashboard API", (backend) => {
+  let database: TestDatabase;
+  let dashboard: Dashboard;
+  let server: { url: string; close: () => Promise<void> };
+  let finished: string;
+  let paused: string;
+  let parent: string;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    const url = database.url;
+    const agent = new Agent({
+      name: "Calc",
+      provider: new MockLLM([
+        { text: "adding", toolCalls: [{ name: "add", params: { a: 1, b: 2 } }], usage: { costUsd: 0.001 } },
+        "3",
+        { toolCalls: [{ name: "read_range", params: { sheet: "S" } }] },
+      ]),
+      prompt: "You add.",
+      tools: [add, readRange],
+      databaseUrl: url,
+    });
+    finished = (await agent.run("1+2?")).runId;
+    paused = (await agent.run("read")).runId;
+    const sub = tool({
+      name: "sub",
+      description: "",
+      parameters: z.object({}),
+      execute: async () => {
+        const child = new Agent({ name: "Child", provider: new MockLLM(["child"]), prompt: "c", databaseUrl: url });
+        try {
+          return (await child.run("x")).answer;
+        } finally {
+          await child.close();
+        }
+      },
+    });
+    const boss = new Agent({ name: "Boss", provider: new MockLLM([{ toolCalls: [{ name: "sub" }] }, "boss"]), prompt: "b", tools: [sub], databaseUrl: url });
+    parent = (await boss.run("go")).runId;
+    await Promise.all([agent.close(), boss.close()]);
+    dashboard = await openDashboard({ databaseUrl: url, authToken: "t0ken" });
+    server = await listen(dashboard.app.fetch);
+  });
+  afterAll(async () => {
+    await server.close();
+    await dashboard.close();
+    await database.cleanup();
+  });
+
+  const get = async (path: string, token = "t0ken") => {
+    const res = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it("guards /api with the token", async () => {
+    expect(await get("/api/health", "")).toEqual({ status: 401, body: { detail: "Invalid or missing auth token." } });
+    expect(await get("/api/health")).toEqual({ status: 200, body: { status: "ok" } });
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>Dendrux Dashboard</title>");
+  });
+
+  it("lists runs with pause counts and filters", async () => {
+    const { body } = await get("/api/runs");
+    expect(body.total).toBe(4);
+    expect(Object.keys(body.runs[0])).toEqual([
+      "run_id", "agent_name", "status", "iteration_count", "total_input_tokens", "total_output_tokens", "total_cost_usd",
+      "total_cache_read_tokens", "total_cache_creation_tokens", "model", "parent_run_id", "delegation_level", "pause_count", "created_at", "updated_at",
+    ]);
+    expect(body.runs.find((r: { run_id: string }) => r.run_id === paused).pause_count).toBe(1);
+    expect((await get("/api/runs?agent=Calc&status=success")).body.runs.map((r: { run_id: string }) => r.run_id)).toEqual([finished]);
+    expect((await get("/api/runs?limit=abc")).status).toBe(422);
+    expect((await get("/api/runs?limit=999")).body.runs).toHaveLength(4);
+  });
+
+  it("builds the run timeline", async () => {
+    const { body } = await get(`/api/runs/${finished}`);
+    expect(Object.keys(body)).toEqual(["summary", "nodes", "system_prompt", "messages_by_iteration", "delegation"]);
+    expect(body.summary).toMatchObject({ run_id: finished, agent_name: "Calc", status: "success", input_text: "1+2?", answer: "3", total_cost_usd: 0.001 });
+    expect(body.system_prompt).toBe("You add.");
+    expect(body.nodes.map((n: { type: string }) => n.type)).toEqual(["run_started", "llm_call", "tool_call", "llm_call", "finish"]);
+    expect(body.nodes[1]).toMatchObject({ iteration: 1, assistant_text: "adding", has_tool_calls: true });
+    expect(body.nodes[2]).toMatchObject({ tool_name: "add", params: { a: 1, b: 2 }, result: 3, success: true, target: "server" });
+    expect(Object.keys(body.messages_by_iteration)).toEqual(["0", "1", "2"]);
+    const pausedRun = await get(`/api/runs/${paused}`);
+    expect(pausedRun.body.nodes.find((n: { type: string }) => n.type === "pause_segment")).toMatchObject({
+      pause_status: "waiting_client_tool",
+      pending_tool_calls: [{ tool_name: "read_range", target: "client" }],
+      resumed_at: null,
+    });
+    expect(await get("/api/runs/nope")).toEqual({ status: 404, body: { detail: "Run 'nope' not found." } });
+  });
+
+  it("shows delegation and the drill-down routes", async () => {
+    const { body } = await get(`/api/runs/${parent}`);
+    expect(body.delegation).toMatchObject({ parent: null, children: [{ agent_name: "Child", delegation_level: 1 }], ancestry_complete: true });
+    expect(body.delegation.subtree_summary).toMatchObject({ direct_child_count: 1, descendant_count: 1, max_depth: 1, status_counts: { success: 2 } });
+    const child = body.delegation.children[0].run_id;
+    const childRun = await get(`/api/runs/${child}`);
+    expect(childRun.body.delegation).toMatchObject({ parent: { run_id: parent, resolved: true, agent_name: "Boss" }, ancestry: [{ run_id: parent }] });
+    expect((await get(`/api/runs/${finished}/events`)).body.events.map((e: { event_type: string }) => e.event_type)).toEqual([
+      "run.started", "llm.completed", "tool.completed", "llm.completed", "run.completed",
+    ]);
+    expect((await get(`/api/runs/${finished}/traces`)).body.traces).toHaveLength(4);
+    expect((await get(`/api/runs/${finished}/tool-calls`)).body.tool_calls[0]).toMatchObject({ tool_name: "add", iteration_index: 1 });
+    const llm = (await get(`/api/runs/${finished}/llm-calls`)).body.llm_calls;
+    expect(llm[0].semantic_request.messages[0]).toEqual({ role: "system", content: "You add." });
+  });
+});
