@@ -43,6 +43,28 @@ describeEachBackend("dendrux runs / traces", (backend) => {
     expect((await cli("runs", "-s", "error")).stdout.trim()).toBe("No runs found.");
   });
 
+  it("dendrux dashboard serves the API and the page", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dashboard", "--db", database.url, "-p", "0"], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /running at (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`dashboard exited (${code}): ${out}`)));
+      });
+      expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ status: "ok" });
+      const runs = (await (await fetch(`${url}/api/runs`)).json()) as { total: number };
+      expect(runs.total).toBe(2);
+      expect(await (await fetch(`${url}/`)).text()).toContain("Dendrux Dashboard");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
   it("shows a run's conversation and tool calls", async () => {
     const { stdout } = await cli("traces", "--tools", done);
     expect(stdout).toContain(`Run ${done}`);
