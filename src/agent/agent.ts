@@ -182,7 +182,7 @@ export class Agent implements AsyncDisposable {
   async retry(runId: string, options: RetryOptions = {}): Promise<RunResult> {
     const persistence = await this.#requirePersistence();
     const source = await loadRetrySource(persistence, runId);
-    const { plan, frame } = this.#plan(source.userInput, { ...options }, false, { history: source.history, retryOf: runId });
+    const { plan, frame } = this.#plan(source.userInput, { ...options }, false, { history: source.history, retryOf: runId, piiMapping: source.piiMapping });
     return this.#drive(plan, frame);
   }
 

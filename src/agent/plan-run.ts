@@ -32,6 +32,8 @@ export interface PlanEnvironment {
 export interface RunSeed {
   readonly history: Message[];
   readonly retryOf: string;
+  /** The source run's PII mapping: its traces hold placeholders. */
+  readonly piiMapping: Record<string, string>;
 }
 
 const RUN_OPTION_KEYS = new Set([
@@ -125,7 +127,7 @@ seed?: RunSeed,
     : hasSeed
       ? foldContext(userInput, options.history, options.context)
       : [{ role: "user", content: userInput }];
-  const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: {} };
+  const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: { ...seed?.piiMapping } };
   const providerOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_OPTION_KEYS.has(k)));
   const typeName = outputType ? outputTypeName(outputType) : null;
 

@@ -39,7 +39,10 @@ export function historyFromTraces(traces: readonly StoredTrace[]): Message[] {
 }
 
 /** Checks a run can be retried and returns the history to seed the new run with. */
-export async function loadRetrySource(persistence: Persistence, runId: string): Promise<{ history: Message[]; userInput: string }> {
+export async function loadRetrySource(
+  persistence: Persistence,
+  runId: string,
+): Promise<{ history: Message[]; userInput: string; piiMapping: Record<string, string> }> {
   const run = await persistence.getRun(runId);
   if (!run) throw new RunNotFoundError({ runId });
   if (!isTerminalStatus(run.status)) {
@@ -55,5 +58,6 @@ export async function loadRetrySource(persistence: Persistence, runId: string): 
   const traces = await persistence.getTraces(runId);
   if (traces.length === 0) throw new ValidationError({ field: "runId", message: `Run '${runId}' has no persisted traces. Cannot retry without prior context.` });
   const firstUser = traces.find((t) => t.role === "user");
-  return { history: historyFromTraces(traces), userInput: firstUser?.content ?? "Continue from previous attempt." };
+  // Traces hold placeholders, so the retry continues the source run's mapping.
+  return { history: historyFromTraces(traces), userInput: firstUser?.content ?? "Continue from previous attempt.", piiMapping: { ...run.piiMapping } };
 }

@@ -19,16 +19,36 @@ export class RunHooks {
   readonly warnings: string[];
 
   readonly #guard: GuardEngine | null;
+  readonly #saveMapping: (() => Promise<void>) | null;
+  #savedMappingSize = 0;
 
   /**
    * With a guard, what the recorder stores (message text, tool results) is
    * redacted first: no unredacted PII at rest outside the run's mapping.
    */
-  constructor(recorder: Notifier | null, notifier: Notifier | null, guard: GuardEngine | null = null, warnings: string[] = []) {
+  constructor(
+    recorder: Notifier | null,
+    notifier: Notifier | null,
+    guard: GuardEngine | null = null,
+    saveMapping: (() => Promise<void>) | null = null,
+    warnings: string[] = [],
+  ) {
     this.#recorder = recorder;
     this.#notifier = notifier;
     this.#guard = guard;
+    this.#saveMapping = saveMapping;
     this.warnings = warnings;
+  }
+
+  /** Redacts text for storage; a grown mapping is saved before the text that needs it. */
+  async #redactForStorage(text: string): Promise<string> {
+    const redacted = await this.#guard!.redactText(text);
+    const size = Object.keys(this.#guard!.mapping).length;
+    if (size > this.#savedMappingSize && this.#saveMapping) {
+      await this.#saveMapping();
+      this.#savedMappingSize = size;
+    }
+    return redacted;
   }
 
   async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H> = args): Promise<void> {
@@ -57,7 +77,7 @@ export class RunHooks {
   }
 
   async messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
-    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#guard.redactText(message.content) } : message;
+    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#redactForStorage(message.content) } : message;
     return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
   }
 
@@ -80,7 +100,11 @@ export class RunHooks {
   async toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
     let stored = result;
     if (this.#guard && this.#recorder) {
-      stored = { ...result, payload: await this.#guard.redactText(result.payload), error: result.error ? await this.#guard.redactText(result.error) : (result.error ?? null) };
+      stored = {
+        ...result,
+        payload: await this.#redactForStorage(result.payload),
+        error: result.error ? await this.#redactForStorage(result.error) : (result.error ?? null),
+      };
     }
     return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, [runId, call, stored, iteration]);
   }

@@ -24,6 +24,11 @@ export interface RunJournal {
   abandon(): Promise<boolean>;
   /** The run ended by an exception. */
   fail(error: unknown): Promise<void>;
+  /**
+   * Stores the PII mapping as soon as it grows: stored text holds placeholders,
+   * so the mapping must be durable before that text is.
+   */
+  saveMapping(mapping: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** Runs without a database: nothing is written, cancel comes only from the abort signal. */
@@ -58,4 +63,6 @@ export class MemoryJournal implements RunJournal {
   }
 
   async fail(): Promise<void> {}
+
+  async saveMapping(): Promise<void> {}
 }

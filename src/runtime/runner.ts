@@ -146,7 +146,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   }
   const { journal } = opening;
   const guard = plan.guard ?? null;
-  const hooks = new RunHooks(journal.recorder, plan.notifier, guard);
+  const hooks = new RunHooks(journal.recorder, plan.notifier, guard, guard ? () => journal.saveMapping(guard.mapping) : null);
   let settled = false;
 
   const contextFor = (agent: RuntimeAgent): LoopContext => ({

@@ -132,6 +132,13 @@ export class SqlJournal implements RunJournal {
     return won;
   }
 
+  async saveMapping(mapping: Readonly<Record<string, string>>): Promise<void> {
+    const { db, adapter } = this.#w;
+    await retryTransient(adapter, "save_pii_mapping", this.#runId, () =>
+      db.updateTable("agent_runs").set({ pii_mapping: adapter.json(mapping) }).where("id", "=", this.#runId).execute(),
+    );
+  }
+
   async fail(error: unknown): Promise<void> {
     const { adapter } = this.#w;
     const text = errorText(error);

@@ -144,6 +144,17 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     expect(call!.providerResponse).toBeNull();
   });
 
+  it("a retry continues the source run's mapping, so tools still get real values", async () => {
+    const sent: string[] = [];
+    const first = agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, new Error("provider down")], { tools: [mailer(sent)] });
+    await expect(first.run(`mail ${EMAIL}`)).rejects.toThrow("provider down");
+    const [failed] = await store.listRuns({ status: "error", agentName: "Guarded" });
+    const retrier = agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, "sent again"], { tools: [mailer(sent)] });
+    const retried = await retrier.retry(failed!.runId);
+    expect(retried.status).toBe("success");
+    expect(sent).toEqual([EMAIL, EMAIL]);
+  });
+
   it("records placeholders the model invented", async () => {
     const a = agent(["hello <<EMAIL_ADDRESS_9>>"]);
     const result = await a.run(`hi from ${EMAIL}`);
