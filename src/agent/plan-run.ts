@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors/validation-error.js";
 import type { RunState } from "../loops/loop.js";
 import { outputTypeName } from "../loops/single-call.js";
-import { type DelegationFrame, resolveDelegation } from "../runtime/delegation.js";
+import { type DelegationFrame, resolveDelegation, warnOncePerParent } from "../runtime/delegation.js";
 import { computeFingerprint } from "../runtime/fingerprint.js";
 import { foldContext, validateContext, validateHistory } from "../runtime/fold-context.js";
 import type { Persistence } from "../runtime/persistence.js";
@@ -144,7 +144,7 @@ seed?: RunSeed,
       systemPrompt: guard ? await guard.redactText(agent.systemPrompt) : agent.systemPrompt,
       metadata: options.metadata ?? null,
       tenantId: options.tenantId ?? null,
-      parentRunId: delegation.parent?.storeIdentity && delegation.parent.storeIdentity === persistence.identity ? delegation.parent.runId : null,
+      parentRunId: linkToParent(delegation.parent, persistence.identity),
       delegationLevel: delegation.level,
       maxDelegationDepth: delegation.maxDepth,
       outputTypeName: typeName,
@@ -182,4 +182,16 @@ seed?: RunSeed,
     storeIdentity: env.storeIdentity,
   };
   return { plan, frame };
+}
+
+/**
+ * A child row points at its parent only when both live in the same database;
+ * otherwise the link is skipped (the level still counts) and that is said once per parent.
+ */
+function linkToParent(parent: DelegationFrame | undefined, childStore: string): string | null {
+  if (!parent) return null;
+  if (parent.storeIdentity === childStore) return parent.runId;
+  const why = parent.storeIdentity === null ? "parent run is not persisted" : "parent and child do not share the same state store";
+  warnOncePerParent(parent, "link", `Delegation link skipped for child of run ${parent.runId}: ${why}.`);
+  return null;
 }

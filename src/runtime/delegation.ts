@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { DelegationDepthExceededError } from "../errors/delegation-depth-exceeded-error.js";
+import { logger } from "../util/logger.js";
 
 /** @default 10 — nesting allowed under a root run unless the agent says otherwise. */
 export const DEFAULT_MAX_DELEGATION_DEPTH = 10;
@@ -15,6 +16,18 @@ export interface DelegationFrame {
 }
 
 const storage = new AsyncLocalStorage<DelegationFrame>();
+
+/** Warnings already given per parent run, so a fan-out of siblings warns once. */
+const warnedByParent = new WeakMap<DelegationFrame, Set<string>>();
+
+/** Logs `message` once per parent frame and kind. */
+export function warnOncePerParent(parent: DelegationFrame, kind: string, message: string): void {
+  let warned = warnedByParent.get(parent);
+  if (!warned) warnedByParent.set(parent, (warned = new Set()));
+  if (warned.has(kind)) return;
+  warned.add(kind);
+  logger.warn(message);
+}
 
 export function currentDelegation(): DelegationFrame | undefined {
   return storage.getStore();
@@ -42,6 +55,17 @@ export function resolveDelegation(agentMaxDepth: number | null | undefined): {
     throw new DelegationDepthExceededError({ delegationLevel: level, maxDepth: parent.maxDepth });
   }
   let maxDepth = parent.maxDepth;
-  if (agentMaxDepth !== undefined && agentMaxDepth !== null) maxDepth = maxDepth === null ? agentMaxDepth : Math.min(maxDepth, agentMaxDepth);
+  if (agentMaxDepth !== undefined) {
+    const loosens = parent.maxDepth !== null && (agentMaxDepth === null || agentMaxDepth > parent.maxDepth);
+    if (loosens) {
+      warnOncePerParent(
+        parent,
+        "clamped",
+        `maxDelegationDepth=${String(agentMaxDepth)} clamped to ${parent.maxDepth} for children of run ${parent.runId}: a child cannot loosen its parent's limit.`,
+      );
+    } else if (agentMaxDepth !== null) {
+      maxDepth = agentMaxDepth;
+    }
+  }
   return { parent, level, maxDepth };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Agent, DelegationDepthExceededError, tool } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
@@ -55,5 +55,40 @@ describe("delegation", () => {
     })();
     expect(JSON.parse(error).error).toBe("Delegation depth 1 exceeds maxDelegationDepth=0. Increase the limit or restructure the agent tree.");
     expect(new DelegationDepthExceededError({ delegationLevel: 1, maxDepth: 0 }).name).toBe("DelegationDepthExceededError");
+  });
+
+  it("a child can tighten its parent's limit but not loosen it, and says so once per parent", async () => {
+    vi.stubEnv("DENDRUX_LOG", "");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const frames: unknown[] = [];
+      const probe = tool({ name: "probe", description: "", parameters: z.object({}), execute: () => { frames.push(currentDelegation()); return "ok"; } });
+      const child = (depth: number | null) => () =>
+        new Agent({ name: "Child", provider: new MockLLM([{ toolCalls: [{ name: "probe" }] }, "c"]), prompt: "c", tools: [probe], maxDelegationDepth: depth });
+      // loosening: two siblings ask for more than the parent allows
+      const loose = child(5);
+      const fanOut = tool({ name: "fan_out", description: "", parameters: z.object({}), execute: async () => { await loose().run("a"); await loose().run("b"); return "ok"; } });
+      const parent = new Agent({ name: "Parent", provider: new MockLLM([{ toolCalls: [{ name: "fan_out" }] }, "done"]), prompt: "p", tools: [fanOut], maxDelegationDepth: 2 });
+      const result = await parent.run("go");
+      expect(frames).toMatchObject([{ level: 1, maxDepth: 2 }, { level: 1, maxDepth: 2 }]);
+      const clamps = warn.mock.calls.map(([m]) => String(m)).filter((m) => m.includes("clamped"));
+      expect(clamps).toEqual([`[dendrux] maxDelegationDepth=5 clamped to 2 for children of run ${result.runId}: a child cannot loosen its parent's limit.`]);
+      // tightening is silent
+      frames.length = 0;
+      warn.mockClear();
+      const { parent: strict } = parentWith(child(1), 3);
+      await strict.run("go");
+      expect(frames).toMatchObject([{ level: 1, maxDepth: 1 }]);
+      expect(warn).not.toHaveBeenCalled();
+      // null (unbounded) under a bounded parent is clamped too
+      frames.length = 0;
+      const { parent: bounded } = parentWith(child(null), 4);
+      await bounded.run("go");
+      expect(frames).toMatchObject([{ level: 1, maxDepth: 4 }]);
+      expect(warn.mock.calls.map(([m]) => String(m))).toEqual([expect.stringContaining("maxDelegationDepth=null clamped to 4")]);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   Agent,
@@ -307,6 +307,40 @@ describeEachBackend("durable runs", (backend) => {
     const result = await parent.run("go");
     const children = await store.listRuns({ parentRunId: result.runId });
     expect(children).toMatchObject([{ agentName: "Child", delegationLevel: 1, parentRunId: result.runId, status: "success" }]);
+  });
+
+  it("an in-memory parent's persisted children get no link but still count their level, with one warning", async () => {
+    vi.stubEnv("DENDRUX_LOG", "");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const url = database.url;
+      const childIds: string[] = [];
+      const delegate = tool({
+        name: "delegate",
+        description: "",
+        parameters: z.object({}),
+        execute: async () => {
+          const c = new Agent({ name: "Child", provider: new MockLLM(["child done"]), prompt: "c", databaseUrl: url });
+          try {
+            const r = await c.run("sub");
+            childIds.push(r.runId);
+            return r.answer;
+          } finally {
+            await c.close();
+          }
+        },
+      });
+      const parent = new Agent({ name: "Parent", provider: new MockLLM([{ toolCalls: [{ name: "delegate" }, { name: "delegate" }] }, "parent done"]), prompt: "p", tools: [delegate] });
+      const result = await parent.run("go");
+      expect(result.status).toBe("success");
+      expect(childIds).toHaveLength(2);
+      for (const id of childIds) expect(await store.getRun(id)).toMatchObject({ parentRunId: null, delegationLevel: 1 });
+      const linkWarnings = warn.mock.calls.filter(([m]) => String(m).includes("Delegation link skipped"));
+      expect(linkWarnings.map(([m]) => m)).toEqual([`[dendrux] Delegation link skipped for child of run ${result.runId}: parent run is not persisted.`]);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 
   it("budget thresholds fire once per run, across a pause", async () => {
