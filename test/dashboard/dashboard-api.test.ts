@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sql } from "kysely";
 import { z } from "zod";
 import { Agent, tool } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { listen } from "../support/http.js";
 import { add, readRange } from "../support/tools.js";
@@ -114,5 +117,42 @@ describeEachBackend("dashboard API", (backend) => {
     expect((await get(`/api/runs/${finished}/tool-calls`)).body.tool_calls[0]).toMatchObject({ tool_name: "add", iteration_index: 1 });
     const llm = (await get(`/api/runs/${finished}/llm-calls`)).body.llm_calls;
     expect(llm[0].semantic_request.messages[0]).toEqual({ role: "system", content: "You add." });
+  });
+
+  /** Points runs at parents that break the foreign key, as rows written by other tools or hand edits can. */
+  async function setParents(links: [child: string, parent: string][]) {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    try {
+      const update = async (q: typeof db) => {
+        for (const [child, parentId] of links) await sql`UPDATE agent_runs SET parent_run_id = ${parentId} WHERE id = ${child}`.execute(q);
+      };
+      if (database.kind === "sqlite") {
+        await sql`PRAGMA foreign_keys = OFF`.execute(db);
+        await update(db);
+      } else {
+        await db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+          await update(trx);
+        });
+      }
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it("delegation info survives a broken parent pointer and a cycle", async () => {
+    const solo = new Agent({ name: "Solo", provider: new MockLLM(["a", "b", "c"]), prompt: "s", databaseUrl: database.url });
+    const [orphan, a, b] = [(await solo.run("1")).runId, (await solo.run("2")).runId, (await solo.run("3")).runId];
+    await solo.close();
+    await setParents([[orphan, "01NOSUCHRUN000000000000000"], [a, b], [b, a]]);
+
+    const broken = (await get(`/api/runs/${orphan}`)).body.delegation;
+    expect(broken).toMatchObject({ parent: { run_id: "01NOSUCHRUN000000000000000", resolved: false }, ancestry: [], ancestry_complete: false });
+
+    const cyclic = (await get(`/api/runs/${a}`)).body.delegation;
+    expect(cyclic.ancestry_complete).toBe(false);
+    expect(cyclic.parent).toMatchObject({ run_id: b, resolved: true });
+    expect(cyclic.subtree_summary).toMatchObject({ direct_child_count: 1, descendant_count: 1, status_counts: { success: 2 } });
   });
 });
