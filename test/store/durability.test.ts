@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { Agent, tool } from "../../src/index.js";
+import { MockLLM } from "../../src/llm/mock/index.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import { RunStore } from "../../src/store/index.js";
+import { retryTransient } from "../../src/store/retry.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+
+/**
+ * Makes the next write of this process fail once with a real transient error, then lets it through.
+ * SQLite: another OS process holds the write lock past our 5 s busy timeout (SQLITE_BUSY).
+ * PostgreSQL: a lock holds our next write, and its backend is terminated while it waits (57P01).
+ */
+async function failNextWriteOnce(database: TestDatabase): Promise<{ done: Promise<void> }> {
+  const target = parseDatabaseUrl(database.url);
+  if (target.kind === "sqlite") {
+    const holder = spawn(
+      process.execPath,
+      [
+        "--input-type=commonjs",
+        "-e",
+        `const db = new (require("better-sqlite3"))(process.argv[1]);
+         db.exec("BEGIN EXCLUSIVE");
+         process.stdout.write("locked\\n");
+         setTimeout(() => { db.exec("COMMIT"); db.close(); }, 5400);`,
+        target.path,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once("data", () => resolve());
+      holder.once("exit", (code) => reject(new Error(`lock holder exited early (${code})`)));
+    });
+    return { done: new Promise((resolve) => holder.once("exit", () => resolve())) };
+  }
+  const { default: pg } = await import("pg");
+  const locker = new pg.Client({ connectionString: target.connectionString });
+  await locker.connect();
+  await locker.query("BEGIN");
+  await locker.query("LOCK TABLE agent_runs IN ACCESS EXCLUSIVE MODE");
+  const done = (async () => {
+    try {
+      for (;;) {
+        const { rows } = await locker.query(
+          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        if (rows.length > 0) {
+          await locker.query("SELECT pg_terminate_backend($1)", [rows[0].pid]);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await locker.query("COMMIT");
+    } finally {
+      await locker.end();
+    }
+  })();
+  return { done };
+}
+
+describeEachBackend("durability: transient database failures", (backend) => {
+  let database: TestDatabase;
+  let store: RunStore;
+  beforeAll(async () => {
+    database = await backend.create();
+    store = RunStore.fromDatabaseUrl(database.url);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.cleanup();
+  });
+
+  it("a fail-closed write survives one real transient failure, once, with nothing doubled", async () => {
+    vi.stubEnv("DENDRUX_LOG", "");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    let injected: { done: Promise<void> } | undefined;
+    const flaky = tool({
+      name: "flaky",
+      description: "",
+      parameters: z.object({}),
+      // the tool's own row is the next fail-closed write after this returns
+      execute: async () => {
+        injected = await failNextWriteOnce(database);
+        return "ok";
+      },
+    });
+    const agent = new Agent({ name: "Durable", provider: new MockLLM([{ toolCalls: [{ name: "flaky" }] }, "done"]), prompt: "p", tools: [flaky], databaseUrl: database.url });
+    try {
+      const result = await agent.run("go");
+      await injected!.done;
+      expect(result.status).toBe("success");
+      const retries = warn.mock.calls.map(([m]) => String(m)).filter((m) => m.includes("Transient DB failure"));
+      expect(retries).toEqual([expect.stringContaining(`Transient DB failure 1/3 for save_tool_call (run ${result.runId})`)]);
+      expect(await store.getToolInvocations(result.runId)).toMatchObject([{ toolName: "flaky", success: true }]);
+      const events = await store.getEvents(result.runId);
+      expect(events.map((e) => e.sequenceIndex)).toEqual(events.map((_, i) => i));
+      expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "tool.completed", "llm.completed", "run.completed"]);
+      expect(await store.getRun(result.runId)).toMatchObject({ status: "success", answer: "done" });
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+      await agent.close();
+    }
+  }, 20_000);
+
+  it("retries lock and connection errors three times at most, and a real constraint violation never", async () => {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    try {
+      let attempts = 0;
+      const duplicate = () => {
+        attempts += 1;
+        return db.insertInto("agent_runs").values({ id: "dup" } as never).execute();
+      };
+      await expect(retryTransient(dialect.adapter, "insert", "r", duplicate)).rejects.toThrow();
+      expect(attempts).toBe(1);
+      const busy = backend.name === "sqlite" ? Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }) : Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+      attempts = 0;
+      const flaky = async () => {
+        attempts += 1;
+        if (attempts < 3) throw busy;
+        return "ok";
+      };
+      await expect(retryTransient(dialect.adapter, "flaky", "r", flaky)).resolves.toBe("ok");
+      expect(attempts).toBe(3);
+      attempts = 0;
+      const down = async () => {
+        attempts += 1;
+        throw busy;
+      };
+      await expect(retryTransient(dialect.adapter, "down", "r", down)).rejects.toBe(busy);
+      expect(attempts).toBe(4);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
