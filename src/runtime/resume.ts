@@ -38,7 +38,7 @@ const EXPECTED_STATUS: Record<ResumeInput["kind"], RunStatus> = {
 /** The typed error for a run that cannot be claimed for `expected`. */
 export function statusError(runId: string, run: StoredRun | null, expected: RunStatus): Error {
   if (!run) return new RunNotFoundError({ runId });
-  if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+  if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status, failureReason: run.failureReason });
   if (run.cancelRequested) return new RunAlreadyTerminalError({ runId, currentStatus: "cancelled" });
   if (run.status === "running") return new RunAlreadyClaimedError({ runId });
   if (isWaitingStatus(run.status)) return new PauseStatusMismatchError({ runId, currentStatus: run.status, expectedStatus: expected });
@@ -48,7 +48,7 @@ export function statusError(runId: string, run: StoredRun | null, expected: RunS
 function preflightError(runId: string, run: StoredRun | null, expected: RunStatus): Error | null {
   if (!run) return new RunNotFoundError({ runId });
   if (run.status !== expected) {
-    if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+    if (isTerminalStatus(run.status)) return new RunAlreadyTerminalError({ runId, currentStatus: run.status, failureReason: run.failureReason });
     if (isWaitingStatus(run.status)) return new PauseStatusMismatchError({ runId, currentStatus: run.status, expectedStatus: expected });
     return new RunNotPausedError({ runId, currentStatus: run.status });
   }
@@ -59,7 +59,7 @@ function preflightError(runId: string, run: StoredRun | null, expected: RunStatu
 function requirePause(runId: string, run: StoredRun | null): PauseState {
   if (!run || run.pauseData === null || run.pauseData === undefined) {
     if (!run) throw new RunNotFoundError({ runId });
-    if (isTerminalStatus(run.status)) throw new RunAlreadyTerminalError({ runId, currentStatus: run.status });
+    if (isTerminalStatus(run.status)) throw new RunAlreadyTerminalError({ runId, currentStatus: run.status, failureReason: run.failureReason });
     throw new RunNotPausedError({ runId, currentStatus: run.status });
   }
   return parsePauseData(runId, run.pauseData);

@@ -61,7 +61,10 @@ describeEachBackend("sweep and retry", (backend) => {
     expect(events.at(-1)).toMatchObject({ eventType: "run.interrupted", data: { failure_reason: "stale_running" }, sequenceIndex: events.length - 1 });
     expect((await store.getEvents(paused.runId)).at(-1)).toMatchObject({ eventType: "run.abandoned", data: { failure_reason: "abandoned_waiting" } });
     const callId = paused.pendingToolCalls![0]!.id;
-    await expect(agents[1]!.submitToolResults(paused.runId, [{ name: "read_range", callId, payload: "1" }])).rejects.toBeInstanceOf(RunAlreadyTerminalError);
+    const submit = agents[1]!.submitToolResults(paused.runId, [{ name: "read_range", callId, payload: "1" }]);
+    await expect(submit).rejects.toBeInstanceOf(RunAlreadyTerminalError);
+    await expect(submit).rejects.toThrow(`Run '${paused.runId}' was abandoned (swept as expired waiting run). It cannot be resumed.`);
+    await expect(agents[1]!.submitInput(running!.runId, "hello")).rejects.toThrow(`Run '${running!.runId}' was swept as stale (stale_running). It cannot be resumed.`);
     await expect(sweep({ databaseUrl: database.url, staleRunningMs: -5 })).rejects.toBeInstanceOf(ValidationError);
   });
 
