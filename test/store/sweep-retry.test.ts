@@ -68,6 +68,31 @@ describeEachBackend("sweep and retry", (backend) => {
     await expect(sweep({ databaseUrl: database.url, staleRunningMs: -5 })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it("a run row with no progress stamp and no run.started is swept as never_started, by its creation time", async () => {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const old = dialect.adapter.timestamp(new Date(Date.now() - 3_600_000));
+    const id = "01NEVERSTARTED000000000000";
+    await db
+      .insertInto("agent_runs")
+      .values({
+        id, agent_name: "Crashed", status: "running", iteration_count: 0, delegation_level: 0,
+        total_input_tokens: 0, total_output_tokens: 0, total_cache_read_tokens: 0, total_cache_creation_tokens: 0,
+        total_reasoning_tokens: 0, cancel_requested: dialect.adapter.bool(false), last_progress_at: null, created_at: old, updated_at: old,
+      } as never)
+      .execute();
+    await db.destroy();
+
+    // only the abandoned-waiting sweep: running rows are left alone
+    expect((await sweep({ databaseUrl: database.url, abandonedWaitingMs: 60_000 })).staleRunning).toEqual([]);
+    expect((await store.getRun(id))!.status).toBe("running");
+
+    const { staleRunning } = await sweep({ databaseUrl: database.url, staleRunningMs: 60_000 });
+    expect(staleRunning.filter((r) => r.runId === id)).toMatchObject([{ agentName: "Crashed", failureReason: "never_started", previousStatus: "running" }]);
+    expect(await store.getRun(id)).toMatchObject({ status: "error", failureReason: "never_started", error: "Run swept as never_started" });
+    expect(await store.getEvents(id)).toMatchObject([{ eventType: "run.interrupted", sequenceIndex: 0, data: { failure_reason: "never_started" } }]);
+  });
+
   it("a run swept while it is still alive never duplicates a sequence number", async () => {
     const entered = deferred();
     const release = deferred();
