@@ -260,6 +260,24 @@ describeEachBackend("durable runs", (backend) => {
     expect((await eventTypes(result.runId)).slice(-2)).toEqual(["tool.completed", "run.cancelled"]);
   });
 
+  it("a cancel that lands during the iteration that would pause ends the run cancelled, never paused", async () => {
+    const other = new Agent({ name: "Support", provider: new MockLLM([]), prompt: "p", databaseUrl: database.url });
+    agents.push(other);
+    const a = agent([
+      // Another process cancels while the model is answering with a client-side call.
+      async (request) => {
+        expect((await other.cancelRun(request.runId!)).status).toBe("running");
+        return { toolCalls: [{ name: "read_range", params: { sheet: "S1" } }] };
+      },
+    ]);
+    const result = await a.run("go");
+    expect(result.status).toBe("cancelled");
+    const row = await store.getRun(result.runId);
+    expect(row).toMatchObject({ status: "cancelled" });
+    expect(await eventTypes(result.runId)).toEqual(["run.started", "llm.completed", "run.cancelled"]);
+    await expect(a.submitToolResults(result.runId, [])).rejects.toBeInstanceOf(RunAlreadyTerminalError);
+  });
+
   it("records provider failures as error with run.error", async () => {
     const a = agent([new Error("upstream 500")]);
     await expect(a.run("go")).rejects.toThrow("upstream 500");
