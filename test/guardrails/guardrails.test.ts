@@ -144,6 +144,25 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     expect(call!.providerResponse).toBeNull();
   });
 
+  it("the mapping stays on the row when a run is cancelled, paused or mid-run", async () => {
+    const paused = await agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }], { tools: [mailer([])], requireApproval: ["mail"] }).run(`to ${EMAIL}`);
+    const canceller = agent([]);
+    expect((await canceller.cancelRun(paused.runId)).status).toBe("cancelled");
+    expect(await store.getPiiMapping(paused.runId)).toEqual({ "<<EMAIL_ADDRESS_1>>": EMAIL });
+
+    // Another process cancels while a tool runs; the run stops at the top of the next iteration.
+    const cancelling = tool({
+      name: "mail",
+      description: "",
+      parameters: z.object({ to: z.string() }),
+      execute: async (_args, ctx) => (await canceller.cancelRun(ctx.runId), "sent"),
+    });
+    const running = await agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, "never"], { tools: [cancelling] }).run(`to ${EMAIL}`);
+    expect(running.status).toBe("cancelled");
+    expect(await store.getPiiMapping(running.runId)).toEqual({ "<<EMAIL_ADDRESS_1>>": EMAIL });
+    expect(await everythingStored(running.runId)).not.toContain(EMAIL);
+  });
+
   it("a retry continues the source run's mapping, so tools still get real values", async () => {
     const sent: string[] = [];
     const first = agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, new Error("provider down")], { tools: [mailer(sent)] });
