@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
@@ -358,6 +361,45 @@ describeEachBackend("durable runs", (backend) => {
     } finally {
       warn.mockRestore();
       vi.unstubAllEnvs();
+    }
+  });
+
+  it("a child stored in another database is not linked to its parent, with one warning", async () => {
+    vi.stubEnv("DENDRUX_LOG", "");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const dir = mkdtempSync(join(tmpdir(), "dendrux-other-"));
+    try {
+      const otherUrl = `sqlite:///${join(dir, "other.db")}`;
+      let childId = "";
+      const delegate = tool({
+        name: "delegate",
+        description: "",
+        parameters: z.object({}),
+        execute: async () => {
+          const c = new Agent({ name: "Child", provider: new MockLLM(["child done"]), prompt: "c", databaseUrl: otherUrl });
+          try {
+            const r = await c.run("sub");
+            childId = r.runId;
+            return r.answer;
+          } finally {
+            await c.close();
+          }
+        },
+      });
+      const result = await agent([{ toolCalls: [{ name: "delegate" }] }, "parent done"], { name: "Parent", tools: [delegate] }).run("go");
+      const otherStore = RunStore.fromDatabaseUrl(otherUrl);
+      try {
+        expect(await otherStore.getRun(childId)).toMatchObject({ parentRunId: null, delegationLevel: 1, status: "success" });
+      } finally {
+        await otherStore.close();
+      }
+      expect(warn.mock.calls.map(([m]) => String(m)).filter((m) => m.includes("Delegation link skipped"))).toEqual([
+        `[dendrux] Delegation link skipped for child of run ${result.runId}: parent and child do not share the same state store.`,
+      ]);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
