@@ -15,7 +15,7 @@ import {
   RunNotPausedError,
   tool,
 } from "../../src/index.js";
-import type { AgentStep, LLMResponse } from "../../src/index.js";
+import type { AgentStep, LLMResponse, Notifier } from "../../src/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
@@ -401,6 +401,32 @@ describeEachBackend("durable runs", (backend) => {
       vi.unstubAllEnvs();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("notifier hooks pair up on the resume paths: client results and approved tools", async () => {
+    const log: string[] = [];
+    const notifier: Notifier = {
+      onRunStarted: () => void log.push("run_started"),
+      onRunFinished: (_id, r) => void log.push(`run_finished:${r.status}`),
+      onRunFailed: () => void log.push("run_failed"),
+      onLlmCallStarted: (_id, i) => void log.push(`llm_started:${i}`),
+      onLlmCallCompleted: (_id, _r, i) => void log.push(`llm_completed:${i}`),
+      onToolStarted: (_id, c, i) => void log.push(`tool_started:${c.name}:${i}`),
+      onToolCompleted: (_id, c, r, i) => void log.push(`tool_completed:${c.name}:${r.success}:${i}`),
+      onGovernanceEvent: (_id, t, i) => void log.push(`governance:${t}:${i}`),
+    };
+    const client = await agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    const callId = client.pendingToolCalls![0]!.id;
+    await agent(["read"]).submitToolResults(client.runId, [{ callId, name: "read_range", payload: "1,2" }], { notifier });
+    expect(log).toEqual(["run_started", "tool_started:read_range:1", "tool_completed:read_range:true:1", "llm_started:2", "llm_completed:2", "run_finished:success"]);
+
+    log.length = 0;
+    const gated = await agent([{ toolCalls: [{ name: "refund", params: { id: "A1" } }] }], { requireApproval: ["refund"] }).run("go");
+    await agent(["refunded"], { requireApproval: ["refund"] }).submitApproval(gated.runId, { approved: true }, { notifier });
+    expect(log).toEqual([
+      "run_started", "tool_started:refund:1", "tool_completed:refund:true:1", "governance:approval.decided:1",
+      "llm_started:2", "llm_completed:2", "run_finished:success",
+    ]);
   });
 
   it("budget thresholds fire once per run, across a pause", async () => {
