@@ -9,7 +9,6 @@ import { rejectionResult } from "../loops/execute-tool.js";
 import type { LoopContext, RunState } from "../loops/loop.js";
 import { runServerCall } from "../loops/tool-batch.js";
 import type { Notifier } from "../types/notifier.js";
-import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import { isTerminalStatus, isWaitingStatus, type RunStatus } from "../types/run-status.js";
 import type { ToolCall, ToolResult } from "../types/tool-call.js";
@@ -18,7 +17,7 @@ import type { DelegationFrame } from "./delegation.js";
 import { GuardEngine } from "./guard-engine.js";
 import { type PauseState, parsePauseData, toolResultToData } from "./pause-state.js";
 import type { Persistence, StoredRun } from "./persistence.js";
-import type { RunPlan } from "./runner.js";
+import type { RunPlan, RunPrelude, RunReplay } from "./runner.js";
 import type { RuntimeAgent } from "./runtime-agent.js";
 
 /** What a resume injects into a paused run. */
@@ -157,32 +156,40 @@ function resumedData(claimed: ClaimedResume): Record<string, unknown> {
 }
 
 /** Replays what the resume injects, then (approval) runs the approved calls, before the loop continues. */
-function resumePrelude(claimed: ClaimedResume) {
+/**
+ * What a resume does before its loop continues, in two parts. `replay` records
+ * what the caller submitted (results, input, rejections) before `run_resumed`
+ * is seen, so a reader that stops right there loses nothing; `prelude` then runs
+ * approved calls, one `tool_result` event each, and records the decision.
+ */
+function resumeSteps(claimed: ClaimedResume): { replay: RunReplay; prelude: RunPrelude } {
   const { pause, input, resumedFrom } = claimed;
   const iteration = pause.iteration;
-  return async function* (ctx: LoopContext): AsyncGenerator<RunEvent, void, undefined> {
-    const callsById = new Map<string, ToolCall>(pause.pendingToolCalls.map((c) => [c.id, c]));
-    const inject = async (call: ToolCall, result: ToolResult) => {
-      const message = ctx.strategy.formatToolResult(result);
-      ctx.state.history.push(message);
-      await ctx.hooks.messageAppended(ctx.runId, message, iteration);
-    };
+  const inject = async (ctx: LoopContext, result: ToolResult) => {
+    const message = ctx.strategy.formatToolResult(result);
+    ctx.state.history.push(message);
+    await ctx.hooks.messageAppended(ctx.runId, message, iteration);
+  };
+  const replay: RunReplay = async (ctx) => {
     if (input.kind === "tool_results") {
+      const callsById = new Map<string, ToolCall>(pause.pendingToolCalls.map((c) => [c.id, c]));
       for (const result of input.results) {
         const call = callsById.get(result.callId) ?? { id: result.callId, name: result.name, params: {}, providerToolCallId: null };
-        await inject(call, result);
+        await inject(ctx, result);
         await ctx.hooks.toolStarted(ctx.runId, call, iteration);
         await ctx.hooks.toolCompleted(ctx.runId, call, result, iteration);
-        yield { type: "tool_result", runId: ctx.runId, toolCall: call, toolResult: result };
       }
     } else if (input.kind === "user_input") {
       const message = { role: "user" as const, content: input.text };
       ctx.state.history.push(message);
       await ctx.hooks.messageAppended(ctx.runId, message, iteration);
-    } else if (input.kind === "approve") {
+    }
+  };
+  const prelude: RunPrelude = async function* (ctx) {
+    if (input.kind === "approve") {
       for (const call of pause.pendingToolCalls) {
         const result = await runServerCall(ctx, call, iteration);
-        await inject(call, result);
+        await inject(ctx, result);
         yield { type: "tool_result", runId: ctx.runId, toolCall: call, toolResult: result };
       }
     }
@@ -191,6 +198,7 @@ function resumePrelude(claimed: ClaimedResume) {
       await ctx.hooks.governance(ctx.runId, "approval.decided", iteration, { decision, run_id: ctx.runId });
     }
   };
+  return { replay, prelude };
 }
 
 export interface ResumePlanInput {
@@ -215,7 +223,7 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
     budgetFired: [],
     piiMapping: {},
   };
-  let prelude: ((ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>) | undefined;
+  let steps: { replay: RunReplay; prelude: RunPrelude } | undefined;
   let guard: GuardEngine | null = null;
   const plan: RunPlan = {
     runId,
@@ -249,11 +257,14 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
       state.iteration = claimed.pause.iteration;
       state.usage = { ...claimed.pause.usage };
       state.budgetFired.push(...opening.budgetFired);
-      prelude = resumePrelude(claimed);
+      steps = resumeSteps(claimed);
       return { journal: opening.journal };
     },
+    get replay() {
+      return steps?.replay;
+    },
     get prelude() {
-      return prelude;
+      return steps?.prelude;
     },
     get guard() {
       return guard;

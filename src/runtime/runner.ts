@@ -17,8 +17,10 @@ import { bareRunResult, toRunResult } from "./to-run-result.js";
 /** What opening a run produced: a journal to write to, or (idempotency hit) the earlier result. */
 export type JournalOpening = { readonly journal: RunJournal } | { readonly cachedResult: RunResult };
 
-/** Work a resumed run does before its loop continues (replays, approved executions). */
+/** Work a resumed run does before its loop continues (approved executions). */
 export type RunPrelude = (ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>;
+/** What a resumed run records of the caller's submission before `run_resumed` is yielded. */
+export type RunReplay = (ctx: LoopContext) => Promise<void>;
 
 export interface RunPlan {
   readonly runId: string;
@@ -36,6 +38,7 @@ export interface RunPlan {
   /** The caller's own signal: aborting it rejects `run()` after the run is finalized `cancelled`. */
   readonly callerSignal: AbortSignal | undefined;
   readonly openJournal: () => Promise<JournalOpening>;
+  readonly replay?: RunReplay;
   readonly prelude?: RunPrelude;
   /** Governance events a fresh run records right after `run.started` (skills registered / denied). */
   readonly initEvents?: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
@@ -167,11 +170,16 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
 
   try {
     await hooks.runStarted(runId, { agentName: agent.name, agentModel: agent.model });
-    yield { type: plan.firstEvent, runId };
-    if (plan.firstEvent === "run_started") for (const e of plan.initEvents ?? []) await hooks.governance(runId, e.type, 0, e.data);
+    const fresh = plan.firstEvent === "run_started";
+    if (fresh) {
+      yield { type: "run_started", runId };
+      for (const e of plan.initEvents ?? []) await hooks.governance(runId, e.type, 0, e.data);
+    }
     if (plan.resolveTools) agent = await resolveTools(plan, hooks);
     const ctx = contextFor(agent);
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
+    if (plan.replay) await plan.replay(ctx);
+    if (!fresh) yield { type: "run_resumed", runId };
     if (plan.prelude) yield* plan.prelude(ctx);
 
     let outcome = yield* agent.loop.run(ctx);

@@ -513,12 +513,29 @@ describeEachBackend("durable runs", (backend) => {
     const stream = a.resumeStream(paused.runId, { toolResults: [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: "1" }] });
     const types: string[] = [];
     for await (const e of stream) types.push(e.type);
+    // submitted results are recorded before run_resumed and not re-announced as tool_result events
     expect(types[0]).toBe("run_resumed");
+    expect(types).not.toContain("tool_result");
     expect(types.at(-1)).toBe("run_completed");
     const lost = a.resumeStream(paused.runId, { toolResults: [] });
     const lostTypes: string[] = [];
     for await (const e of lost) lostTypes.push(e.type);
     expect(lostTypes).toEqual(["run_error"]);
     expect((await store.getRun(paused.runId))!.status).toBe("success");
+  });
+
+  it("a resumed stream its reader abandons is cancelled by that instance and still reports run_finished", async () => {
+    const paused = await agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    const finished: string[] = [];
+    const notifier: Notifier = { onRunFinished: (_id, r) => void finished.push(r.status) };
+    // another instance, as another process would be
+    const reader = agent(["never used"]);
+    const stream = reader.resumeStream(paused.runId, { toolResults: [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: "1" }], notifier });
+    for await (const event of stream) if (event.type === "run_resumed") break;
+    expect(finished).toEqual(["cancelled"]);
+    expect((await store.getRun(paused.runId))!.status).toBe("cancelled");
+    const types = await eventTypes(paused.runId);
+    expect(types.slice(-2)).toEqual(["tool.completed", "run.cancelled"]);
+    expect(types.filter((t) => t === "run.cancelled")).toHaveLength(1);
   });
 });
