@@ -115,6 +115,20 @@ describeEachBackend("sweep and retry", (backend) => {
     expect((await store.getRun(row!.runId))!.status).toBe("error");
   });
 
+  it("a stream abandoned after a sweep ended its run still reports run_finished(cancelled) and leaves the row alone", async () => {
+    const finished: string[] = [];
+    const stream = agent(["never called"]).stream("go", { notifier: { onRunFinished: (_id, r) => void finished.push(r.status) } });
+    for await (const event of stream) {
+      if (event.type !== "run_started") continue;
+      await age(stream.runId, 3_600_000);
+      expect((await sweep({ databaseUrl: database.url, staleRunningMs: 60_000 })).staleRunning.map((r) => r.runId)).toContain(stream.runId);
+      break;
+    }
+    expect(finished).toEqual(["cancelled"]);
+    expect(await store.getRun(stream.runId)).toMatchObject({ status: "error", failureReason: "stale_running" });
+    expect((await store.getEvents(stream.runId)).map((e) => e.eventType)).toEqual(["run.started", "run.interrupted"]);
+  });
+
   it("retries a finished run from its recorded conversation", async () => {
     const first = agent([{ toolCalls: [{ name: "add", params: { a: 2, b: 3 } }] }, new Error("provider down")]);
     await expect(first.run("2+3?")).rejects.toThrow("provider down");
