@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { sql } from "kysely";
 import { z } from "zod";
 import { Agent, tool } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
@@ -8,6 +9,7 @@ import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { RunStore } from "../../src/store/index.js";
 import { retryTransient } from "../../src/store/retry.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { readRange } from "../support/tools.js";
 
 /**
  * Makes the next write of this process fail once with a real transient error, then lets it through.
@@ -61,14 +63,21 @@ async function failNextWriteOnce(database: TestDatabase): Promise<{ done: Promis
   return { done };
 }
 
-describeEachBackend("durability: transient database failures", (backend) => {
+describeEachBackend("durability: database failures", (backend) => {
   let database: TestDatabase;
   let store: RunStore;
+  const agents: Agent[] = [];
+  const agentWith = (script: ConstructorParameters<typeof MockLLM>[0]) => {
+    const a = new Agent({ name: "Durable", provider: new MockLLM(script), prompt: "p", tools: [readRange], databaseUrl: database.url });
+    agents.push(a);
+    return a;
+  };
   beforeAll(async () => {
     database = await backend.create();
     store = RunStore.fromDatabaseUrl(database.url);
   });
   afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
     await store.close();
     await database.cleanup();
   });
@@ -136,5 +145,36 @@ describeEachBackend("durability: transient database failures", (backend) => {
     } finally {
       await db.destroy();
     }
+  });
+
+  it("a write that fails while a resume replays the submission fails the run: run_failed, error row, rejection", async () => {
+    const paused = await agentWith([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    // a real database-side failure on the next tool_calls insert
+    if (database.kind === "sqlite") {
+      await sql`CREATE TRIGGER recorder_boom BEFORE INSERT ON tool_calls BEGIN SELECT RAISE(ABORT, 'recorder boom'); END`.execute(db);
+    } else {
+      await sql`CREATE FUNCTION recorder_boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'recorder boom'; END $$ LANGUAGE plpgsql`.execute(db);
+      await sql`CREATE TRIGGER recorder_boom BEFORE INSERT ON tool_calls FOR EACH ROW EXECUTE FUNCTION recorder_boom()`.execute(db);
+    }
+    const log: string[] = [];
+    try {
+      const submit = agentWith(["never"]).submitToolResults(paused.runId, [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: "1" }], {
+        notifier: {
+          onRunStarted: () => void log.push("run_started"),
+          onRunFinished: () => void log.push("run_finished"),
+          onRunFailed: (_id, error) => void log.push(`run_failed: ${(error as Error).message}`),
+        },
+      });
+      await expect(submit).rejects.toThrow("recorder boom");
+    } finally {
+      await sql`DROP TRIGGER recorder_boom${database.kind === "postgres" ? sql` ON tool_calls` : sql``}`.execute(db);
+      if (database.kind === "postgres") await sql`DROP FUNCTION recorder_boom()`.execute(db);
+      await db.destroy();
+    }
+    expect(log).toEqual(["run_started", expect.stringMatching(/^run_failed: .*recorder boom/)]);
+    expect(await store.getRun(paused.runId)).toMatchObject({ status: "error" });
+    expect((await store.getEvents(paused.runId)).map((e) => e.eventType).slice(-2)).toEqual(["run.resumed", "run.error"]);
   });
 });
