@@ -42,8 +42,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (positionals.length !== 1) throw new Error("usage: dendrux traces [--tools] RUN_ID");
     return tracesCommand(positionals[0]!, { tools: values.tools }, out);
   }
-  process.stderr.write(`${USAGE}\n`);
-  return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
+  // Asked-for help goes to stdout; a wrong command gets usage on stderr and exit 2.
+  const asked = command === "--help" || command === "-h";
+  (asked ? process.stdout : process.stderr).write(`${USAGE}\n`);
+  return asked || command === undefined ? 0 : 2;
 }
 
 main(process.argv.slice(2)).then(
