@@ -82,7 +82,7 @@ export interface Persistence {
    * Atomically moves a paused run to `running` if it is still in `expected` and
    * no cancel is pending; `merge` is added to its pause data (submitted input).
    */
-  claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>): Promise<boolean>;
+  claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>, piiMapping?: Record<string, string>): Promise<boolean>;
   /** After a won claim: continues the run's event and trace numbering and writes `run.resumed`. */
   openResume(input: OpenResumeInput): Promise<ResumeOpening>;
   /** Sets the cooperative cancel flag on a non-terminal run. */

@@ -102,6 +102,8 @@ export interface ClaimedResume {
   readonly pause: PauseState;
   readonly input: ResumeInput;
   readonly resumedFrom: RunStatus;
+  /** The run's PII mapping as of the claim (grown by the redacted submission). */
+  readonly piiMapping: Record<string, string>;
 }
 
 /**
@@ -138,12 +140,34 @@ export async function claimForResume(
     const reason = effective.reason;
     effective = { kind: "tool_results", results: pause.pendingToolCalls.map((c) => rejectionResult(c, reason)) };
   }
-  let merge: Record<string, unknown> | undefined;
-  if (effective.kind === "tool_results") merge = { submitted_tool_results: effective.results.map(toolResultToData) };
-  if (effective.kind === "user_input") merge = { submitted_user_input: effective.text };
-  const won = await persistence.claim(runId, expected, merge);
+  const stored = await submissionForStorage(agent, run!, effective);
+  const won = await persistence.claim(runId, expected, stored.merge, stored.piiMapping);
   if (!won) throw statusError(runId, await persistence.getRun(runId), expected);
-  return { run: run!, pause, input: effective, resumedFrom: expected };
+  return { run: run!, pause, input: effective, resumedFrom: expected, piiMapping: stored.piiMapping ?? run!.piiMapping };
+}
+
+/**
+ * The `submitted_*` keys merged into `pause_data` at the claim. With guardrails
+ * they hold redacted text like every other stored copy; the run's mapping grows
+ * in the same statement, so the placeholders always resolve.
+ */
+async function submissionForStorage(
+  agent: RuntimeAgent,
+  run: StoredRun,
+  input: ResumeInput,
+): Promise<{ merge?: Record<string, unknown>; piiMapping?: Record<string, string> }> {
+  if (input.kind !== "tool_results" && input.kind !== "user_input") return {};
+  const guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, { ...run.piiMapping }) : null;
+  const redact = async (text: string) => (guard ? guard.redactText(text) : text);
+  const merge =
+    input.kind === "tool_results"
+      ? {
+          submitted_tool_results: await Promise.all(
+            input.results.map(async (r) => toolResultToData({ ...r, payload: await redact(r.payload), ...(r.error ? { error: await redact(r.error) } : {}) })),
+          ),
+        }
+      : { submitted_user_input: await redact(input.text) };
+  return guard ? { merge, piiMapping: guard.mapping } : { merge };
 }
 
 function resumedData(claimed: ClaimedResume): Record<string, unknown> {
@@ -241,7 +265,7 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
     openJournal: async () => {
       const claimed = await input.claim();
       // The engine continues the run's mapping, so placeholders stay stable across the pause.
-      Object.assign(state.piiMapping, claimed.run.piiMapping);
+      Object.assign(state.piiMapping, claimed.piiMapping);
       guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, state.piiMapping) : null;
       const data = resumedData(claimed);
       if (guard && typeof data.user_input === "string") data.user_input = await guard.redactText(data.user_input);

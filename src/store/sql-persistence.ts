@@ -166,7 +166,7 @@ export class SqlPersistence implements Persistence {
     return rows.map((r) => ({ role: r.role, content: r.content, meta: (this.adapter.readJson(r.meta) as Record<string, unknown> | null) ?? null }));
   }
 
-  async claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>): Promise<boolean> {
+  async claim(runId: string, expected: RunStatus, merge?: Record<string, unknown>, piiMapping?: Record<string, string>): Promise<boolean> {
     const { db, adapter } = this;
     let pauseData: unknown;
     if (merge) {
@@ -181,7 +181,13 @@ export class SqlPersistence implements Persistence {
     const result = await retryTransient(adapter, "claim_paused_run", runId, () =>
       db
         .updateTable("agent_runs")
-        .set({ status: "running", last_progress_at: now, updated_at: now, ...(merge ? { pause_data: adapter.json(pauseData) } : {}) })
+        .set({
+          status: "running",
+          last_progress_at: now,
+          updated_at: now,
+          ...(merge ? { pause_data: adapter.json(pauseData) } : {}),
+          ...(piiMapping ? { pii_mapping: adapter.json(piiMapping) } : {}),
+        })
         .where("id", "=", runId)
         .where("status", "=", expected)
         .where("cancel_requested", "=", adapter.bool(false))

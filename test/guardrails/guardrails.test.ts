@@ -163,6 +163,34 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     expect(await everythingStored(running.runId)).not.toContain(EMAIL);
   });
 
+  it("a submission is stored redacted at the claim, and the mapping grows with it", async () => {
+    const OTHER = "bob@corp.example";
+    const readRange = tool({ name: "read_range", description: "", parameters: z.object({ sheet: z.string() }), target: "client" });
+    const paused = await agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }], { tools: [readRange] }).run(`sheet for ${EMAIL}`);
+    let atRest: { pauseData: string; mapping: Record<string, string> } | undefined;
+    const resumer = agent(
+      [
+        async (request) => {
+          // while the resumed run is live, pause_data still holds the submission
+          const dialect = createDialect(parseDatabaseUrl(database.url));
+          const db = await dialect.createKysely();
+          const row = (await sql<{ pause_data: unknown }>`SELECT pause_data FROM agent_runs WHERE id = ${request.runId}`.execute(db)).rows[0]!;
+          await db.destroy();
+          atRest = { pauseData: JSON.stringify(row.pause_data), mapping: await store.getPiiMapping(request.runId!) };
+          return "owner is <<EMAIL_ADDRESS_2>>";
+        },
+      ],
+      { tools: [readRange] },
+    );
+    const done = await resumer.submitToolResults(paused.runId, [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: `owner ${OTHER}` }]);
+    expect(done.answer).toBe(`owner is ${OTHER}`);
+    expect(atRest!.pauseData).toContain("owner <<EMAIL_ADDRESS_2>>");
+    expect(atRest!.pauseData).not.toContain(OTHER);
+    expect(atRest!.mapping).toEqual({ "<<EMAIL_ADDRESS_1>>": EMAIL, "<<EMAIL_ADDRESS_2>>": OTHER });
+    const stored = (await everythingStored(paused.runId)).replaceAll(`"<<EMAIL_ADDRESS_2>>":"${OTHER}"`, "").replaceAll(`"<<EMAIL_ADDRESS_2>>": "${OTHER}"`, "").replaceAll(`\\"<<EMAIL_ADDRESS_2>>\\": \\"${OTHER}\\"`, "");
+    expect(stored).not.toContain(OTHER);
+  });
+
   it("a retry continues the source run's mapping, so tools still get real values", async () => {
     const sent: string[] = [];
     const first = agent([{ toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, new Error("provider down")], { tools: [mailer(sent)] });
