@@ -159,14 +159,17 @@ async function submissionForStorage(
   if (input.kind !== "tool_results" && input.kind !== "user_input") return {};
   const guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, { ...run.piiMapping }) : null;
   const redact = async (text: string) => (guard ? guard.redactText(text) : text);
-  const merge =
-    input.kind === "tool_results"
-      ? {
-          submitted_tool_results: await Promise.all(
-            input.results.map(async (r) => toolResultToData({ ...r, payload: await redact(r.payload), ...(r.error ? { error: await redact(r.error) } : {}) })),
-          ),
-        }
-      : { submitted_user_input: await redact(input.text) };
+  let merge: Record<string, unknown>;
+  if (input.kind === "tool_results") {
+    // One at a time, so placeholders are numbered in submission order.
+    const results: unknown[] = [];
+    for (const r of input.results) {
+      results.push(toolResultToData({ ...r, payload: await redact(r.payload), ...(r.error ? { error: await redact(r.error) } : {}) }));
+    }
+    merge = { submitted_tool_results: results };
+  } else {
+    merge = { submitted_user_input: await redact(input.text) };
+  }
   return guard ? { merge, piiMapping: guard.mapping } : { merge };
 }
 
@@ -179,7 +182,6 @@ function resumedData(claimed: ClaimedResume): Record<string, unknown> {
   return {};
 }
 
-/** Replays what the resume injects, then (approval) runs the approved calls, before the loop continues. */
 /**
  * What a resume does before its loop continues, in two parts. `replay` records
  * what the caller submitted (results, input, rejections) before `run_resumed`
