@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { sql } from "kysely";
 import { z } from "zod";
 import {
   Agent,
@@ -18,6 +19,8 @@ import {
 import type { AgentStep, LLMResponse, Notifier } from "../../src/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { add, deferred, lookup, readRange, refund } from "../support/tools.js";
 
@@ -304,6 +307,30 @@ describeEachBackend("durable runs", (backend) => {
     const paused = await b.run("hi", { idempotencyKey: pausedKey });
     await expect(b.run("hi", { idempotencyKey: pausedKey })).rejects.toMatchObject({ name: "RunAlreadyActiveError", runId: paused.runId });
     expect(RunAlreadyActiveError).toBeDefined();
+  });
+
+  it("concurrent runs with one idempotency key from separate instances create one run", async () => {
+    const key = `race-${backend.name}-${Date.now()}`;
+    const release = deferred();
+    const slow = tool({ name: "slow", description: "", parameters: z.object({}), execute: async () => (await release.promise, "ok") });
+    const racers = Array.from({ length: 4 }, () => agent([{ toolCalls: [{ name: "slow" }] }, "done"], { tools: [slow] }));
+    const settled = Promise.allSettled(racers.map((r) => r.run("same question", { idempotencyKey: key })));
+    await new Promise((r) => setTimeout(r, 200));
+    release.resolve();
+    const outcomes = await settled;
+    const winners = outcomes.filter((o) => o.status === "fulfilled").map((o) => (o as PromiseFulfilledResult<{ runId: string; status: string }>).value);
+    const losers = outcomes.filter((o) => o.status === "rejected").map((o) => (o as PromiseRejectedResult).reason as { name: string; runId: string });
+    const runIds = new Set([...winners.map((w) => w.runId), ...losers.map((l) => l.runId)]);
+    expect(runIds.size).toBe(1);
+    for (const loser of losers) expect(loser.name).toBe("RunAlreadyActiveError");
+    expect(winners.length).toBeGreaterThanOrEqual(1);
+    const [runId] = runIds;
+    expect(await store.getRun(runId!)).toMatchObject({ status: "success" });
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const rows = await sql<{ n: number }>`SELECT count(*) AS n FROM agent_runs WHERE idempotency_key = ${key}`.execute(db);
+    await db.destroy();
+    expect(Number(rows.rows[0]!.n)).toBe(1);
   });
 
   it("structured output survives persistence and idempotent replays", async () => {
