@@ -78,7 +78,7 @@ describeEachBackend("schema", (backend) => {
     }
   });
 
-  it("enforces foreign keys with cascades", async () => {
+  it("enforces foreign keys: children rows cascade, a deleted parent unlinks its child runs", async () => {
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
     const result = await agent.run("x");
     await agent.close();
@@ -87,9 +87,17 @@ describeEachBackend("schema", (backend) => {
       await expect(
         sql`INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, created_at) VALUES ('X', 'missing', 'x', 0, 0, ${backend.name === "sqlite" ? "2026-01-01 00:00:00.000000" : new Date()})`.execute(db),
       ).rejects.toThrow();
+      // a child keeps its row but loses its link when the parent goes
+      const childId = "01CHILDOFDELETEDPARENT0000";
+      await sql`INSERT INTO agent_runs (id, agent_name, status, iteration_count, parent_run_id, delegation_level, total_input_tokens, total_output_tokens, total_cache_read_tokens, total_cache_creation_tokens, total_reasoning_tokens, cancel_requested, created_at, updated_at)
+        SELECT ${childId}, agent_name, status, 0, id, 1, 0, 0, 0, 0, 0, cancel_requested, created_at, updated_at FROM agent_runs WHERE id = ${result.runId}`.execute(db);
       await sql`DELETE FROM agent_runs WHERE id = ${result.runId}`.execute(db);
       const left = await sql<{ n: number }>`SELECT count(*) AS n FROM run_events WHERE agent_run_id = ${result.runId}`.execute(db);
       expect(Number(left.rows[0]!.n)).toBe(0);
+      const traces = await sql<{ n: number }>`SELECT count(*) AS n FROM react_traces WHERE agent_run_id = ${result.runId}`.execute(db);
+      expect(Number(traces.rows[0]!.n)).toBe(0);
+      const child = await sql<{ parent_run_id: string | null }>`SELECT parent_run_id FROM agent_runs WHERE id = ${childId}`.execute(db);
+      expect(child.rows).toEqual([{ parent_run_id: null }]);
     });
   });
 });
