@@ -507,6 +507,22 @@ describeEachBackend("durable runs", (backend) => {
     expect(page1[0]!.createdAt!.getTime()).toBeGreaterThanOrEqual(page2[0]!.createdAt!.getTime());
   });
 
+  it("pages stably through runs created in the same instant", async () => {
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const instant = dialect.adapter.timestamp(new Date("2030-01-01T00:00:00Z"));
+    const ids = ["01TIE0000000000000000000A1", "01TIE0000000000000000000B2", "01TIE0000000000000000000C3", "01TIE0000000000000000000D4", "01TIE0000000000000000000E5"];
+    for (const id of ids) {
+      await sql`INSERT INTO agent_runs (id, agent_name, status, iteration_count, delegation_level, total_input_tokens, total_output_tokens, total_cache_read_tokens, total_cache_creation_tokens, total_reasoning_tokens, cancel_requested, created_at, updated_at)
+        VALUES (${id}, 'Tied', 'success', 0, 0, 0, 0, 0, 0, 0, ${dialect.adapter.bool(false)}, ${instant}, ${instant})`.execute(db);
+    }
+    await db.destroy();
+    const pages: string[] = [];
+    for (let offset = 0; offset < 6; offset += 2) pages.push(...(await store.listRuns({ agentName: "Tied", limit: 2, offset })).map((r) => r.runId));
+    expect(pages).toEqual([...ids].reverse());
+    expect(await store.countRuns({ agentName: "Tied" })).toBe(5);
+  });
+
   it("streams events as they are written and stops on abort", async () => {
     const a = agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }, "done"]);
     const paused = await a.run("go");
