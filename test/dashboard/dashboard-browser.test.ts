@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
-import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { listen } from "../support/http.js";
 import { add, readRange } from "../support/tools.js";
 
@@ -13,68 +13,70 @@ const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
 const missing = existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} (.ci/run installs Debian's chromium)`;
 if (missing) console.warn(`[dendrux tests] dashboard browser test SKIPPED: ${missing}`);
 
-describe.skipIf(missing !== null)(`dashboard in a real browser${missing ? ` (SKIPPED: ${missing})` : ""}`, () => {
-  let database: TestDatabase;
-  let dashboard: Dashboard;
-  let server: { url: string; close: () => Promise<void> };
-  let browser: Browser;
-  let finished: string;
+describeEachBackend("dashboard in a real browser", (backend) =>
+  describe.skipIf(missing !== null)(missing ? `SKIPPED: ${missing}` : "with chromium", () => {
+    let database: TestDatabase;
+    let dashboard: Dashboard;
+    let server: { url: string; close: () => Promise<void> };
+    let browser: Browser;
+    let finished: string;
 
-  beforeAll(async () => {
-    database = await BACKENDS[0]!.create();
-    const agent = new Agent({
-      name: "Calc",
-      provider: new MockLLM([{ text: "adding", toolCalls: [{ name: "add", params: { a: 1, b: 2 } }] }, "3", { toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]),
-      prompt: "You add.",
-      tools: [add, readRange],
-      databaseUrl: database.url,
+    beforeAll(async () => {
+      database = await backend.create();
+      const agent = new Agent({
+        name: "Calc",
+        provider: new MockLLM([{ text: "adding", toolCalls: [{ name: "add", params: { a: 1, b: 2 } }] }, "3", { toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]),
+        prompt: "You add.",
+        tools: [add, readRange],
+        databaseUrl: database.url,
+      });
+      finished = (await agent.run("1+2?")).runId;
+      await agent.run("read it");
+      await agent.close();
+      dashboard = await openDashboard({ databaseUrl: database.url, authToken: "s3cret" });
+      server = await listen(dashboard.app.fetch);
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await dashboard?.close();
+      await database?.cleanup();
     });
-    finished = (await agent.run("1+2?")).runId;
-    await agent.run("read it");
-    await agent.close();
-    dashboard = await openDashboard({ databaseUrl: database.url, authToken: "s3cret" });
-    server = await listen(dashboard.app.fetch);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+
+    it("lists runs, asks for the token once, opens a run and inspects a node", async () => {
+      const page = await browser.newPage();
+      let prompts = 0;
+      page.on("dialog", (dialog) => {
+        prompts += 1;
+        void dialog.accept("s3cret");
+      });
+      await page.goto(`${server.url}/`);
+      await page.getByTestId("total").filter({ hasText: "2 runs" }).waitFor();
+      expect(prompts).toBe(1);
+      expect(await page.getByTestId("banner").textContent()).toBe("1 run(s) waiting on client");
+      const statuses = await page.locator("[data-testid=runs] tbody [data-testid=status]").allTextContents();
+      expect(statuses).toEqual(["Waiting on client", "Success"]);
+
+      await page.selectOption("#status", "success");
+      await page.locator("[data-testid=runs] tbody tr").filter({ hasText: finished }).waitFor();
+      expect(await page.locator("[data-testid=runs] tbody tr").count()).toBe(1);
+
+      await page.locator(`tr[data-run="${finished}"]`).click();
+      await page.getByTestId("timeline").waitFor();
+      const titles = await page.locator("[data-testid=node] .title").allTextContents();
+      expect(titles.map((t) => t.slice(2))).toEqual(["Run Started", "LLM Call: mock", "Server Tool: add", "LLM Call: mock", "Finish: Success"]);
+      await page.locator("[data-testid=node]").nth(2).click();
+      await page.getByTestId("payload").waitFor();
+      expect(JSON.parse((await page.getByTestId("payload").textContent())!)).toMatchObject({ type: "tool_call", tool_name: "add", params: { a: 1, b: 2 }, result: 3 });
+      await page.screenshot({ path: join(process.env.DENDRUX_SCREENSHOTS ?? "/tmp", "dendrux-dashboard-run.png"), fullPage: true });
+      await page.keyboard.press("Escape");
+      expect(await page.locator("#inspector").isHidden()).toBe(true);
+      await page.close();
     });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await dashboard?.close();
-    await database?.cleanup();
-  });
-
-  it("lists runs, asks for the token once, opens a run and inspects a node", async () => {
-    const page = await browser.newPage();
-    let prompts = 0;
-    page.on("dialog", (dialog) => {
-      prompts += 1;
-      void dialog.accept("s3cret");
-    });
-    await page.goto(`${server.url}/`);
-    await page.getByTestId("total").filter({ hasText: "2 runs" }).waitFor();
-    expect(prompts).toBe(1);
-    expect(await page.getByTestId("banner").textContent()).toBe("1 run(s) waiting on client");
-    const statuses = await page.locator("[data-testid=runs] tbody [data-testid=status]").allTextContents();
-    expect(statuses).toEqual(["Waiting on client", "Success"]);
-
-    await page.selectOption("#status", "success");
-    await page.locator("[data-testid=runs] tbody tr").filter({ hasText: finished }).waitFor();
-    expect(await page.locator("[data-testid=runs] tbody tr").count()).toBe(1);
-
-    await page.locator(`tr[data-run="${finished}"]`).click();
-    await page.getByTestId("timeline").waitFor();
-    const titles = await page.locator("[data-testid=node] .title").allTextContents();
-    expect(titles.map((t) => t.slice(2))).toEqual(["Run Started", "LLM Call: mock", "Server Tool: add", "LLM Call: mock", "Finish: Success"]);
-    await page.locator("[data-testid=node]").nth(2).click();
-    await page.getByTestId("payload").waitFor();
-    expect(JSON.parse((await page.getByTestId("payload").textContent())!)).toMatchObject({ type: "tool_call", tool_name: "add", params: { a: 1, b: 2 }, result: 3 });
-    await page.screenshot({ path: join(process.env.DENDRUX_SCREENSHOTS ?? "/tmp", "dendrux-dashboard-run.png"), fullPage: true });
-    await page.keyboard.press("Escape");
-    expect(await page.locator("#inspector").isHidden()).toBe(true);
-    await page.close();
-  });
-});
+  }),
+);

@@ -4,6 +4,7 @@ import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
 import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
 import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
+import { BACKENDS } from "../support/backends.js";
 import { add } from "../support/tools.js";
 
 const message = (content: unknown[], usage: Record<string, unknown> = { input_tokens: 10, output_tokens: 5 }, stop = "end_turn") => ({
@@ -132,24 +133,25 @@ describe("AnthropicProvider over the official SDK", () => {
     ]);
   });
 
-  it("records provider.retry in the run's event log before the LLM call completes", async () => {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const { RunStore } = await import("../../src/store/index.js");
-    const dir = mkdtempSync(join(tmpdir(), "dendrux-retry-"));
-    const url = `sqlite:///${join(dir, "runs.db")}`;
-    await start([{ status: 503, headers: { "retry-after-ms": "5" }, json: { type: "error", error: { type: "api_error", message: "down" } } }, message([{ type: "text", text: "up" }])]);
-    const agent = new Agent({ provider: provider(), prompt: "p", databaseUrl: url });
-    const result = await agent.run("x");
-    await agent.close();
-    const store = RunStore.fromDatabaseUrl(url);
-    const events = await store.getEvents(result.runId);
-    expect(events.map((e) => e.eventType)).toEqual(["run.started", "provider.retry", "llm.completed", "run.completed"]);
-    expect(events[1]).toMatchObject({ iterationIndex: 1, correlationId: null, data: { status_code: 503, endpoint: "/v1/messages", attempt: 1, retry_after: null } });
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  for (const backend of BACKENDS) {
+    it.skipIf(backend.skipReason !== null)(`records provider.retry in the run's event log before the LLM call completes [${backend.name}]`, async () => {
+      const { RunStore } = await import("../../src/store/index.js");
+      const database = await backend.create();
+      try {
+        await start([{ status: 503, headers: { "retry-after-ms": "5" }, json: { type: "error", error: { type: "api_error", message: "down" } } }, message([{ type: "text", text: "up" }])]);
+        const agent = new Agent({ provider: provider(), prompt: "p", databaseUrl: database.url });
+        const result = await agent.run("x");
+        await agent.close();
+        const store = RunStore.fromDatabaseUrl(database.url);
+        const events = await store.getEvents(result.runId);
+        expect(events.map((e) => e.eventType)).toEqual(["run.started", "provider.retry", "llm.completed", "run.completed"]);
+        expect(events[1]).toMatchObject({ iterationIndex: 1, correlationId: null, data: { status_code: 503, endpoint: "/v1/messages", attempt: 1, retry_after: null } });
+        await store.close();
+      } finally {
+        await database.cleanup();
+      }
+    });
+  }
 
   it("surfaces a non-retryable 400 without retrying", async () => {
     await start([{ status: 400, json: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: too large" } } }]);
