@@ -64,7 +64,8 @@ describeEachBackend("dashboard in a real browser", (backend) =>
 
       await page.selectOption("#status", "success");
       await page.locator("[data-testid=runs] tbody tr").filter({ hasText: finished }).waitFor();
-      expect(await page.locator("[data-testid=runs] tbody tr").count()).toBe(1);
+      // the filtered list replaces the old one asynchronously: wait for it, not for a row that was already there
+      await expect.poll(() => page.locator("[data-testid=runs] tbody tr").count()).toBe(1);
 
       await page.locator(`tr[data-run="${finished}"]`).click();
       await page.getByTestId("timeline").waitFor();

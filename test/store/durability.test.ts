@@ -27,7 +27,7 @@ async function failNextWriteOnce(database: TestDatabase): Promise<{ done: Promis
         `const db = new (require("better-sqlite3"))(process.argv[1]);
          db.exec("BEGIN EXCLUSIVE");
          process.stdout.write("locked\\n");
-         setTimeout(() => { db.exec("COMMIT"); db.close(); }, 5400);`,
+         setTimeout(() => { db.exec("COMMIT"); db.close(); }, 6500);`,
         target.path,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
