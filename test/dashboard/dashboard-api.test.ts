@@ -155,4 +155,35 @@ describeEachBackend("dashboard API", (backend) => {
     expect(cyclic.parent).toMatchObject({ run_id: b, resolved: true });
     expect(cyclic.subtree_summary).toMatchObject({ direct_child_count: 1, descendant_count: 1, status_counts: { success: 2 } });
   });
+
+  it("timeline nodes for a resumed pause, governance, errors and cancellation; filtered totals", async () => {
+    const make = (script: ConstructorParameters<typeof MockLLM>[0], extra: Partial<ConstructorParameters<typeof Agent>[0]> = {}) =>
+      new Agent({ name: "Flow", provider: new MockLLM(script), prompt: "f", tools: [add, readRange], databaseUrl: database.url, ...extra });
+    const pauser = make([{ toolCalls: [{ name: "add", params: { a: 1, b: 1 } }, { name: "read_range", params: { sheet: "S" } }] }, "read"], { deny: ["add"] });
+    const paused = await pauser.run("go");
+    await new Promise((r) => setTimeout(r, 20));
+    await pauser.submitToolResults(paused.runId, [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: "1,2" }]);
+    const failing = make([new Error("provider down")]);
+    await expect(failing.run("go")).rejects.toThrow("provider down");
+    const waiting = make([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]);
+    const cancelled = await waiting.run("go");
+    await pauser.cancelRun(cancelled.runId);
+    await Promise.all([pauser.close(), failing.close(), waiting.close()]);
+
+    const resumed = (await get(`/api/runs/${paused.runId}`)).body;
+    expect(resumed.nodes.map((n: { type: string }) => n.type)).toEqual(["run_started", "llm_call", "governance_event", "pause_segment", "tool_call", "llm_call", "finish"]);
+    expect(resumed.nodes[2]).toMatchObject({ event_type: "policy.denied", severity: "warning", title: "Tool denied" });
+    const segment = resumed.nodes[3];
+    expect(segment).toMatchObject({ pause_status: "waiting_client_tool", submitted_results: [{ tool_name: "read_range", success: true }] });
+    expect(segment.resumed_at).not.toBeNull();
+    expect(segment.wait_duration_ms).toBeGreaterThanOrEqual(0);
+
+    const failed = (await get("/api/runs?agent=Flow&status=error")).body;
+    expect(failed.total).toBe(1);
+    expect((await get(`/api/runs/${failed.runs[0].run_id}`)).body.nodes.at(-1)).toMatchObject({ type: "error", error: "provider down" });
+    expect((await get(`/api/runs/${cancelled.runId}`)).body.nodes.at(-1)).toMatchObject({ type: "cancelled" });
+    const flows = (await get("/api/runs?agent=Flow&limit=1")).body;
+    expect(flows.runs).toHaveLength(1);
+    expect(flows.total).toBe(3);
+  });
 });
