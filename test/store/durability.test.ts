@@ -147,17 +147,27 @@ describeEachBackend("durability: database failures", (backend) => {
     }
   });
 
-  it("a write that fails while a resume replays the submission fails the run: run_failed, error row, rejection", async () => {
-    const paused = await agentWith([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+  /** Makes every insert into `table` fail inside the database (a trigger), until the returned function is called. */
+  async function failInserts(table: "tool_calls" | "llm_interactions"): Promise<() => Promise<void>> {
     const dialect = createDialect(parseDatabaseUrl(database.url));
     const db = await dialect.createKysely();
-    // a real database-side failure on the next tool_calls insert
+    const trigger = sql.raw(`boom_${table}`);
     if (database.kind === "sqlite") {
-      await sql`CREATE TRIGGER recorder_boom BEFORE INSERT ON tool_calls BEGIN SELECT RAISE(ABORT, 'recorder boom'); END`.execute(db);
+      await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, 'recorder boom'); END`.execute(db);
     } else {
-      await sql`CREATE FUNCTION recorder_boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'recorder boom'; END $$ LANGUAGE plpgsql`.execute(db);
-      await sql`CREATE TRIGGER recorder_boom BEFORE INSERT ON tool_calls FOR EACH ROW EXECUTE FUNCTION recorder_boom()`.execute(db);
+      await sql`CREATE FUNCTION ${trigger}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'recorder boom'; END $$ LANGUAGE plpgsql`.execute(db);
+      await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`.execute(db);
     }
+    return async () => {
+      await sql`DROP TRIGGER ${trigger}${database.kind === "postgres" ? sql` ON ${sql.table(table)}` : sql``}`.execute(db);
+      if (database.kind === "postgres") await sql`DROP FUNCTION ${trigger}()`.execute(db);
+      await db.destroy();
+    };
+  }
+
+  it("a write that fails while a resume replays the submission fails the run: run_failed, error row, rejection", async () => {
+    const paused = await agentWith([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }]).run("go");
+    const restore = await failInserts("tool_calls");
     const log: string[] = [];
     try {
       const submit = agentWith(["never"]).submitToolResults(paused.runId, [{ name: "read_range", callId: paused.pendingToolCalls![0]!.id, payload: "1" }], {
@@ -169,12 +179,30 @@ describeEachBackend("durability: database failures", (backend) => {
       });
       await expect(submit).rejects.toThrow("recorder boom");
     } finally {
-      await sql`DROP TRIGGER recorder_boom${database.kind === "postgres" ? sql` ON tool_calls` : sql``}`.execute(db);
-      if (database.kind === "postgres") await sql`DROP FUNCTION recorder_boom()`.execute(db);
-      await db.destroy();
+      await restore();
     }
     expect(log).toEqual(["run_started", expect.stringMatching(/^run_failed: .*recorder boom/)]);
     expect(await store.getRun(paused.runId)).toMatchObject({ status: "error" });
     expect((await store.getEvents(paused.runId)).map((e) => e.eventType).slice(-2)).toEqual(["run.resumed", "run.error"]);
+  });
+
+  it("a failing llm_interactions write is best-effort: the run succeeds and token usage is still recorded", async () => {
+    const restore = await failInserts("llm_interactions");
+    let result;
+    try {
+      result = await agentWith([{ text: "done", usage: { inputTokens: 7, outputTokens: 3 } }]).run("go");
+    } finally {
+      await restore();
+    }
+    expect(result.status).toBe("success");
+    expect(await store.getLlmCalls(result.runId)).toEqual([]);
+    const events = await store.getEvents(result.runId);
+    expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "run.completed"]);
+    const dialect = createDialect(parseDatabaseUrl(database.url));
+    const db = await dialect.createKysely();
+    const usage = await sql<{ input_tokens: number; output_tokens: number }>`SELECT input_tokens, output_tokens FROM token_usage WHERE agent_run_id = ${result.runId}`.execute(db);
+    await db.destroy();
+    expect(usage.rows).toEqual([{ input_tokens: 7, output_tokens: 3 }]);
+    expect(await store.getRun(result.runId)).toMatchObject({ totalInputTokens: 7, totalOutputTokens: 3 });
   });
 });
