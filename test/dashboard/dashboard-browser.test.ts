@@ -1,20 +1,20 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeRequiring, requirement } from "../support/requirements.js";
 import { listen } from "../support/http.js";
 import { add, readRange } from "../support/tools.js";
 
 const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
-const missing = existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} (.ci/run installs Debian's chromium)`;
-if (missing) console.warn(`[dendrux tests] dashboard browser test SKIPPED: ${missing}`);
+const missing = requirement(existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} for the dashboard test (.ci/run installs Debian's chromium)`);
 
 describeEachBackend("dashboard in a real browser", (backend) =>
-  describe.skipIf(missing !== null)(missing ? `SKIPPED: ${missing}` : "with chromium", () => {
+  describeRequiring(missing, "with chromium", () => {
     let database: TestDatabase;
     let dashboard: Dashboard;
     let server: { url: string; close: () => Promise<void> };

@@ -4,7 +4,7 @@ import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
 import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
 import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
-import { BACKENDS } from "../support/backends.js";
+import { describeEachBackend } from "../support/backends.js";
 import { add } from "../support/tools.js";
 
 const message = (content: unknown[], usage: Record<string, unknown> = { input_tokens: 10, output_tokens: 5 }, stop = "end_turn") => ({
@@ -133,8 +133,8 @@ describe("AnthropicProvider over the official SDK", () => {
     ]);
   });
 
-  for (const backend of BACKENDS) {
-    it.skipIf(backend.skipReason !== null)(`records provider.retry in the run's event log before the LLM call completes [${backend.name}]`, async () => {
+  describeEachBackend("provider.retry in the audit trail", (backend) => {
+    it("is recorded in the run's event log before the LLM call completes", async () => {
       const { RunStore } = await import("../../src/store/index.js");
       const database = await backend.create();
       try {
@@ -151,7 +151,7 @@ describe("AnthropicProvider over the official SDK", () => {
         await database.cleanup();
       }
     });
-  }
+  });
 
   it("surfaces a non-retryable 400 without retrying", async () => {
     await start([{ status: 400, json: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: too large" } } }]);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { createDialect } from "../../src/store/dialect/create-dialect.js";
-import { describe } from "vitest";
 import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { describeRequiring } from "../support/requirements.js";
 
 /**
  * The reference's PostgreSQL schema at Alembic head a4b5c6d7e8f9 (contracts/durable.md §1.3), column by column:
@@ -64,7 +64,7 @@ const EXPECTED_CONSTRAINTS = [
 
 const backend = BACKENDS.find((b) => b.name === "postgres")!;
 
-describe.skipIf(backend.skipReason !== null)(`PostgreSQL migrations reproduce the reference's head schema${backend.skipReason ? ` (SKIPPED: ${backend.skipReason})` : ""}`, () => {
+describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the reference's head schema", () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await backend.create();

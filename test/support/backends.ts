@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe } from "vitest";
 import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { migratePostgres } from "../../src/store/migrate.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { describeRequiring, requirement } from "./requirements.js";
 
 /** A fresh, empty database for one test file. */
 export interface TestDatabase {
@@ -21,10 +21,7 @@ export interface Backend {
 }
 
 const PG_ADMIN_URL = process.env.DENDRUX_TEST_POSTGRES_URL ?? null;
-
-if (!PG_ADMIN_URL) {
-  console.warn("[dendrux tests] DENDRUX_TEST_POSTGRES_URL is not set: PostgreSQL tests are SKIPPED (CI always sets it).");
-}
+const PG_MISSING = requirement(PG_ADMIN_URL ? null : "DENDRUX_TEST_POSTGRES_URL is not set, so the PostgreSQL tests cannot run");
 
 async function withAdmin<T>(fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
   const { default: pg } = await import("pg");
@@ -48,7 +45,7 @@ export const BACKENDS: readonly Backend[] = [
   },
   {
     name: "postgres",
-    skipReason: PG_ADMIN_URL ? null : "DENDRUX_TEST_POSTGRES_URL is not set",
+    skipReason: PG_MISSING,
     async create({ migrate = true } = {}) {
       const name = `dx_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
       await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
@@ -73,8 +70,5 @@ export const BACKENDS: readonly Backend[] = [
 
 /** Registers one `describe` per backend; a skipped backend says why in its title. */
 export function describeEachBackend(title: string, fn: (backend: Backend) => void): void {
-  for (const backend of BACKENDS) {
-    const suffix = backend.skipReason ? ` (SKIPPED: ${backend.skipReason})` : "";
-    describe.skipIf(backend.skipReason !== null)(`${title} [${backend.name}]${suffix}`, () => fn(backend));
-  }
+  for (const backend of BACKENDS) describeRequiring(backend.skipReason, `${title} [${backend.name}]`, () => fn(backend));
 }
