@@ -4,9 +4,7 @@ import { z } from "zod";
 import { Agent, tool } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { listen } from "../support/http.js";
 import { add, readRange } from "../support/tools.js";
 
@@ -121,9 +119,7 @@ describeEachBackend("dashboard API", (backend) => {
 
   /** Points runs at parents that break the foreign key, as rows written by other tools or hand edits can. */
   async function setParents(links: [child: string, parent: string][]) {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    try {
+    await withDatabase(database.url, async (db) => {
       const update = async (q: typeof db) => {
         for (const [child, parentId] of links) await sql`UPDATE agent_runs SET parent_run_id = ${parentId} WHERE id = ${child}`.execute(q);
       };
@@ -136,9 +132,7 @@ describeEachBackend("dashboard API", (backend) => {
           await update(trx);
         });
       }
-    } finally {
-      await db.destroy();
-    }
+    });
   }
 
   it("delegation info survives a broken parent pointer and a cycle", async () => {

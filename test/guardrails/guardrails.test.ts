@@ -5,10 +5,8 @@ import type { Notifier } from "../../src/index.js";
 import { PII, SecretDetection } from "../../src/guardrails/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { sql } from "kysely";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
 
 const EMAIL = "jane@example.com";
 
@@ -57,17 +55,13 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
 
   /** Every row of every table for the run, as text — what a database dump would show. */
   async function everythingStored(runId: string): Promise<string> {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
     const rows: unknown[] = [];
-    try {
+    await withDatabase(database.url, async (db) => {
       rows.push(...(await sql`SELECT * FROM agent_runs WHERE id = ${runId}`.execute(db)).rows);
       for (const table of ["react_traces", "tool_calls", "token_usage", "llm_interactions", "run_events"]) {
         rows.push(...(await sql`SELECT * FROM ${sql.table(table)} WHERE agent_run_id = ${runId}`.execute(db)).rows);
       }
-    } finally {
-      await db.destroy();
-    }
+    });
     const parts = [
       JSON.stringify(rows),
       JSON.stringify(await store.getRun(runId)),
@@ -172,10 +166,7 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
       [
         async (request) => {
           // while the resumed run is live, pause_data still holds the submission
-          const dialect = createDialect(parseDatabaseUrl(database.url));
-          const db = await dialect.createKysely();
-          const row = (await sql<{ pause_data: unknown }>`SELECT pause_data FROM agent_runs WHERE id = ${request.runId}`.execute(db)).rows[0]!;
-          await db.destroy();
+          const row = await withDatabase(database.url, async (db) => (await sql<{ pause_data: unknown }>`SELECT pause_data FROM agent_runs WHERE id = ${request.runId}`.execute(db)).rows[0]!);
           atRest = { pauseData: JSON.stringify(row.pause_data), mapping: await store.getPiiMapping(request.runId!) };
           return "owner is <<EMAIL_ADDRESS_2>>";
         },

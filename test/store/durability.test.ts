@@ -5,10 +5,9 @@ import { z } from "zod";
 import { Agent, tool } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { RunStore } from "../../src/store/index.js";
 import { retryTransient } from "../../src/store/retry.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { readRange } from "../support/tools.js";
 
 /**
@@ -116,15 +115,13 @@ describeEachBackend("durability: database failures", (backend) => {
   }, 20_000);
 
   it("retries lock and connection errors three times at most, and a real constraint violation never", async () => {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    try {
+    await withDatabase(database.url, async (db, adapter) => {
       let attempts = 0;
       const duplicate = () => {
         attempts += 1;
         return db.insertInto("agent_runs").values({ id: "dup" } as never).execute();
       };
-      await expect(retryTransient(dialect.adapter, "insert", "r", duplicate)).rejects.toThrow();
+      await expect(retryTransient(adapter, "insert", "r", duplicate)).rejects.toThrow();
       expect(attempts).toBe(1);
       const busy = backend.name === "sqlite" ? Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }) : Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
       attempts = 0;
@@ -133,36 +130,34 @@ describeEachBackend("durability: database failures", (backend) => {
         if (attempts < 3) throw busy;
         return "ok";
       };
-      await expect(retryTransient(dialect.adapter, "flaky", "r", flaky)).resolves.toBe("ok");
+      await expect(retryTransient(adapter, "flaky", "r", flaky)).resolves.toBe("ok");
       expect(attempts).toBe(3);
       attempts = 0;
       const down = async () => {
         attempts += 1;
         throw busy;
       };
-      await expect(retryTransient(dialect.adapter, "down", "r", down)).rejects.toBe(busy);
+      await expect(retryTransient(adapter, "down", "r", down)).rejects.toBe(busy);
       expect(attempts).toBe(4);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 
   /** Makes every insert into `table` fail inside the database (a trigger), until the returned function is called. */
   async function failInserts(table: "tool_calls" | "llm_interactions"): Promise<() => Promise<void>> {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
     const trigger = sql.raw(`boom_${table}`);
-    if (database.kind === "sqlite") {
-      await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, 'recorder boom'); END`.execute(db);
-    } else {
-      await sql`CREATE FUNCTION ${trigger}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'recorder boom'; END $$ LANGUAGE plpgsql`.execute(db);
-      await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`.execute(db);
-    }
-    return async () => {
-      await sql`DROP TRIGGER ${trigger}${database.kind === "postgres" ? sql` ON ${sql.table(table)}` : sql``}`.execute(db);
-      if (database.kind === "postgres") await sql`DROP FUNCTION ${trigger}()`.execute(db);
-      await db.destroy();
-    };
+    await withDatabase(database.url, async (db) => {
+      if (database.kind === "sqlite") {
+        await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, 'recorder boom'); END`.execute(db);
+      } else {
+        await sql`CREATE FUNCTION ${trigger}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'recorder boom'; END $$ LANGUAGE plpgsql`.execute(db);
+        await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`.execute(db);
+      }
+    });
+    return () =>
+      withDatabase(database.url, async (db) => {
+        await sql`DROP TRIGGER ${trigger}${database.kind === "postgres" ? sql` ON ${sql.table(table)}` : sql``}`.execute(db);
+        if (database.kind === "postgres") await sql`DROP FUNCTION ${trigger}()`.execute(db);
+      });
   }
 
   it("a write that fails while a resume replays the submission fails the run: run_failed, error row, rejection", async () => {
@@ -198,10 +193,7 @@ describeEachBackend("durability: database failures", (backend) => {
     expect(await store.getLlmCalls(result.runId)).toEqual([]);
     const events = await store.getEvents(result.runId);
     expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "run.completed"]);
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    const usage = await sql<{ input_tokens: number; output_tokens: number }>`SELECT input_tokens, output_tokens FROM token_usage WHERE agent_run_id = ${result.runId}`.execute(db);
-    await db.destroy();
+    const usage = await withDatabase(database.url, (db) => sql<{ input_tokens: number; output_tokens: number }>`SELECT input_tokens, output_tokens FROM token_usage WHERE agent_run_id = ${result.runId}`.execute(db));
     expect(usage.rows).toEqual([{ input_tokens: 7, output_tokens: 3 }]);
     expect(await store.getRun(result.runId)).toMatchObject({ totalInputTokens: 7, totalOutputTokens: 3 });
   });

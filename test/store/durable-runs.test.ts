@@ -19,9 +19,7 @@ import {
 import type { AgentStep, LLMResponse, Notifier } from "../../src/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { add, deferred, lookup, readRange, refund } from "../support/tools.js";
 
 describeEachBackend("durable runs", (backend) => {
@@ -326,10 +324,7 @@ describeEachBackend("durable runs", (backend) => {
     expect(winners.length).toBeGreaterThanOrEqual(1);
     const [runId] = runIds;
     expect(await store.getRun(runId!)).toMatchObject({ status: "success" });
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    const rows = await sql<{ n: number }>`SELECT count(*) AS n FROM agent_runs WHERE idempotency_key = ${key}`.execute(db);
-    await db.destroy();
+    const rows = await withDatabase(database.url, (db) => sql<{ n: number }>`SELECT count(*) AS n FROM agent_runs WHERE idempotency_key = ${key}`.execute(db));
     expect(Number(rows.rows[0]!.n)).toBe(1);
   });
 
@@ -508,15 +503,14 @@ describeEachBackend("durable runs", (backend) => {
   });
 
   it("pages stably through runs created in the same instant", async () => {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    const instant = dialect.adapter.timestamp(new Date("2030-01-01T00:00:00Z"));
     const ids = ["01TIE0000000000000000000A1", "01TIE0000000000000000000B2", "01TIE0000000000000000000C3", "01TIE0000000000000000000D4", "01TIE0000000000000000000E5"];
-    for (const id of ids) {
-      await sql`INSERT INTO agent_runs (id, agent_name, status, iteration_count, delegation_level, total_input_tokens, total_output_tokens, total_cache_read_tokens, total_cache_creation_tokens, total_reasoning_tokens, cancel_requested, created_at, updated_at)
-        VALUES (${id}, 'Tied', 'success', 0, 0, 0, 0, 0, 0, 0, ${dialect.adapter.bool(false)}, ${instant}, ${instant})`.execute(db);
-    }
-    await db.destroy();
+    await withDatabase(database.url, async (db, adapter) => {
+      const instant = adapter.timestamp(new Date("2030-01-01T00:00:00Z"));
+      for (const id of ids) {
+        await sql`INSERT INTO agent_runs (id, agent_name, status, iteration_count, delegation_level, total_input_tokens, total_output_tokens, total_cache_read_tokens, total_cache_creation_tokens, total_reasoning_tokens, cancel_requested, created_at, updated_at)
+          VALUES (${id}, 'Tied', 'success', 0, 0, 0, 0, 0, 0, 0, ${adapter.bool(false)}, ${instant}, ${instant})`.execute(db);
+      }
+    });
     const pages: string[] = [];
     for (let offset = 0; offset < 6; offset += 2) pages.push(...(await store.listRuns({ agentName: "Tied", limit: 2, offset })).map((r) => r.runId));
     expect(pages).toEqual([...ids].reverse());

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
-import { BACKENDS, type TestDatabase } from "../support/backends.js";
+import { BACKENDS, withDatabase, type TestDatabase } from "../support/backends.js";
 import { describeRequiring } from "../support/requirements.js";
 
 /**
@@ -72,8 +70,7 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
   afterAll(async () => database?.cleanup());
 
   it("columns, types, nullability, defaults and constraints", async () => {
-    const db = await createDialect(parseDatabaseUrl(database.url)).createKysely();
-    try {
+    await withDatabase(database.url, async (db) => {
       const columns = await sql<{ t: string; spec: string }>`
         SELECT c.relname AS t,
                a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -107,8 +104,6 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
         "CREATE INDEX ix_token_usage_agent_run_id ON token_usage (agent_run_id)",
         "CREATE INDEX ix_tool_calls_agent_run_id ON tool_calls (agent_run_id)",
       ]);
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 });

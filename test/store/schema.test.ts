@@ -5,10 +5,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { Agent, SchemaNotInitializedError } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { POSTGRES_HEAD } from "../../src/store/migrations/postgres-migrations.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
@@ -26,14 +24,7 @@ describeEachBackend("schema", (backend) => {
     await database.cleanup();
   });
 
-  async function inspect<T>(fn: (db: Awaited<ReturnType<ReturnType<typeof createDialect>["createKysely"]>>) => Promise<T>): Promise<T> {
-    const db = await createDialect(parseDatabaseUrl(database.url)).createKysely();
-    try {
-      return await fn(db);
-    } finally {
-      await db.destroy();
-    }
-  }
+  const inspect = <T>(fn: Parameters<typeof withDatabase<T>>[1]) => withDatabase(database.url, fn);
 
   it("creates (SQLite) or requires (PostgreSQL) the six tables", async () => {
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });

@@ -3,10 +3,8 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { Agent, RunAlreadyTerminalError, ValidationError, sweep, tool, type AnyTool } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import { RunStore } from "../../src/store/index.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { add, deferred, readRange } from "../support/tools.js";
 
 describeEachBackend("sweep and retry", (backend) => {
@@ -30,11 +28,10 @@ describeEachBackend("sweep and retry", (backend) => {
 
   /** Moves a run's clocks back, as if it had been idle for `ms`. */
   async function age(runId: string, ms: number) {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    const past = dialect.adapter.timestamp(new Date(Date.now() - ms));
-    await sql`UPDATE agent_runs SET last_progress_at = ${past}, updated_at = ${past}, created_at = ${past} WHERE id = ${runId}`.execute(db);
-    await db.destroy();
+    await withDatabase(database.url, async (db, adapter) => {
+      const past = adapter.timestamp(new Date(Date.now() - ms));
+      await sql`UPDATE agent_runs SET last_progress_at = ${past}, updated_at = ${past}, created_at = ${past} WHERE id = ${runId}`.execute(db);
+    });
   }
 
   it("finalizes stale running runs and abandoned pauses, with their events", async () => {
@@ -69,19 +66,18 @@ describeEachBackend("sweep and retry", (backend) => {
   });
 
   it("a run row with no progress stamp and no run.started is swept as never_started, by its creation time", async () => {
-    const dialect = createDialect(parseDatabaseUrl(database.url));
-    const db = await dialect.createKysely();
-    const old = dialect.adapter.timestamp(new Date(Date.now() - 3_600_000));
     const id = "01NEVERSTARTED000000000000";
-    await db
-      .insertInto("agent_runs")
-      .values({
-        id, agent_name: "Crashed", status: "running", iteration_count: 0, delegation_level: 0,
-        total_input_tokens: 0, total_output_tokens: 0, total_cache_read_tokens: 0, total_cache_creation_tokens: 0,
-        total_reasoning_tokens: 0, cancel_requested: dialect.adapter.bool(false), last_progress_at: null, created_at: old, updated_at: old,
-      } as never)
-      .execute();
-    await db.destroy();
+    await withDatabase(database.url, async (db, adapter) => {
+      const old = adapter.timestamp(new Date(Date.now() - 3_600_000));
+      await db
+        .insertInto("agent_runs")
+        .values({
+          id, agent_name: "Crashed", status: "running", iteration_count: 0, delegation_level: 0,
+          total_input_tokens: 0, total_output_tokens: 0, total_cache_read_tokens: 0, total_cache_creation_tokens: 0,
+          total_reasoning_tokens: 0, cancel_requested: adapter.bool(false), last_progress_at: null, created_at: old, updated_at: old,
+        } as never)
+        .execute();
+    });
 
     // only the abandoned-waiting sweep: running rows are left alone
     expect((await sweep({ databaseUrl: database.url, abandonedWaitingMs: 60_000 })).staleRunning).toEqual([]);

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Kysely } from "kysely";
 import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import type { StoreAdapter } from "../../src/store/dialect/store-dialect.js";
+import type { Database } from "../../src/store/schema.js";
 import { migratePostgres } from "../../src/store/migrate.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { describeRequiring, requirement } from "./requirements.js";
@@ -22,6 +25,20 @@ export interface Backend {
 
 const PG_ADMIN_URL = process.env.DENDRUX_TEST_POSTGRES_URL ?? null;
 const PG_MISSING = requirement(PG_ADMIN_URL ? null : "DENDRUX_TEST_POSTGRES_URL is not set, so the PostgreSQL tests cannot run");
+
+/**
+ * Runs `fn` on a short-lived direct connection to a test database: set-up and
+ * inspection that go around dendrux on purpose (aged clocks, triggers, raw rows).
+ */
+export async function withDatabase<T>(url: string, fn: (db: Kysely<Database>, adapter: StoreAdapter) => Promise<T>): Promise<T> {
+  const dialect = createDialect(parseDatabaseUrl(url));
+  const db = await dialect.createKysely();
+  try {
+    return await fn(db, dialect.adapter);
+  } finally {
+    await db.destroy();
+  }
+}
 
 async function withAdmin<T>(fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
   const { default: pg } = await import("pg");
@@ -53,10 +70,7 @@ export const BACKENDS: readonly Backend[] = [
       base.pathname = `/${name}`;
       const url = base.toString();
       if (migrate) {
-        const dialect = createDialect(parseDatabaseUrl(url));
-        const db = await dialect.createKysely();
-        const result = await migratePostgres(db);
-        await db.destroy();
+        const result = await withDatabase(url, (db) => migratePostgres(db));
         if (result.error) throw result.error;
       }
       return {
