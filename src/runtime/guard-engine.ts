@@ -72,6 +72,11 @@ export class GuardEngine {
     }
   }
 
+  /** How many values the mapping holds; grows as redaction meets new values. */
+  get size(): number {
+    return this.#reverse.size;
+  }
+
   #placeholderFor(finding: Finding): string {
     const existing = this.#reverse.get(finding.text);
     if (existing) return existing;

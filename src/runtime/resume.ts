@@ -104,6 +104,8 @@ export interface ClaimedResume {
   readonly resumedFrom: RunStatus;
   /** The run's PII mapping as of the claim (grown by the redacted submission). */
   readonly piiMapping: Record<string, string>;
+  /** A human's answer as stored (redacted when the agent has guardrails), for `run.resumed`. */
+  readonly storedUserInput: string | null;
 }
 
 /**
@@ -143,7 +145,14 @@ export async function claimForResume(
   const stored = await submissionForStorage(agent, run!, effective);
   const won = await persistence.claim(runId, expected, stored.merge, stored.piiMapping);
   if (!won) throw statusError(runId, await persistence.getRun(runId), expected);
-  return { run: run!, pause, input: effective, resumedFrom: expected, piiMapping: stored.piiMapping ?? run!.piiMapping };
+  return {
+    run: run!,
+    pause,
+    input: effective,
+    resumedFrom: expected,
+    piiMapping: stored.piiMapping ?? run!.piiMapping,
+    storedUserInput: typeof stored.merge?.submitted_user_input === "string" ? stored.merge.submitted_user_input : null,
+  };
 }
 
 /**
@@ -178,7 +187,7 @@ function resumedData(claimed: ClaimedResume): Record<string, unknown> {
   if (input.kind === "tool_results") {
     return { submitted_results: input.results.map((r) => ({ call_id: r.callId, name: r.name, success: r.success !== false })) };
   }
-  if (input.kind === "user_input") return { user_input: input.text };
+  if (input.kind === "user_input") return { user_input: claimed.storedUserInput ?? input.text };
   return {};
 }
 
@@ -270,7 +279,6 @@ export function resumePlan(input: ResumePlanInput): { plan: RunPlan; frame: (run
       Object.assign(state.piiMapping, claimed.piiMapping);
       guard = agent.guardrails.length > 0 ? new GuardEngine(agent.guardrails, state.piiMapping) : null;
       const data = resumedData(claimed);
-      if (guard && typeof data.user_input === "string") data.user_input = await guard.redactText(data.user_input);
       const opening = await persistence.openResume({
         runId,
         agent,

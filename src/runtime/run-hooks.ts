@@ -40,20 +40,18 @@ export class RunHooks {
     this.warnings = warnings;
   }
 
-  /** Redacts text for storage; a grown mapping is saved before the text that needs it. */
-  async #redactForStorage(text: string): Promise<string> {
-    const redacted = await this.#guard!.redactText(text);
-    const size = Object.keys(this.#guard!.mapping).length;
-    if (size > this.#savedMappingSize && this.#saveMapping) {
-      await this.#saveMapping();
-      this.#savedMappingSize = size;
-    }
-    return redacted;
-  }
-
   async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H> = args): Promise<void> {
     const record = this.#recorder?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
-    if (record) await record.apply(this.#recorder, stored);
+    if (record) {
+      // Whatever grew the mapping (redaction for the model or for storage), it is
+      // durable before any record that may hold its placeholders.
+      const size = this.#guard?.size ?? 0;
+      if (this.#saveMapping && size > this.#savedMappingSize) {
+        await this.#saveMapping();
+        this.#savedMappingSize = size;
+      }
+      await record.apply(this.#recorder, stored);
+    }
     const notify = this.#notifier?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
     if (!notify) return;
     try {
@@ -77,7 +75,7 @@ export class RunHooks {
   }
 
   async messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
-    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#redactForStorage(message.content) } : message;
+    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#guard.redactText(message.content) } : message;
     return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
   }
 
@@ -102,8 +100,8 @@ export class RunHooks {
     if (this.#guard && this.#recorder) {
       stored = {
         ...result,
-        payload: await this.#redactForStorage(result.payload),
-        error: result.error ? await this.#redactForStorage(result.error) : (result.error ?? null),
+        payload: await this.#guard.redactText(result.payload),
+        error: result.error ? await this.#guard.redactText(result.error) : (result.error ?? null),
       };
     }
     return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, [runId, call, stored, iteration]);
