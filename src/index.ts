@@ -15,6 +15,8 @@ export type { SweepResult, SweptRun } from "./store/sweeper.js";
 export type { BudgetOptions } from "./agent/budget.js";
 export { tool, isTool, DEFAULT_TOOL_TIMEOUT_SECONDS } from "./tool/tool.js";
 export type { AnyTool, Tool, ToolContext, ToolOptions } from "./tool/tool.js";
+export { askHuman } from "./tool/ask-human.js";
+export type { AskHumanOptions } from "./tool/ask-human.js";
 export type { ToolSource } from "./types/tool-source.js";
 export type { Finding, Guardrail, GuardrailAction } from "./types/guardrail.js";
 export { ReActLoop } from "./loops/react-loop.js";
@@ -54,4 +56,9 @@ export {
   RunAlreadyActiveError,
   StructuredOutputValidationError,
   DelegationDepthExceededError,
+  RunFailedError,
+  PendingToolMismatchError,
+  ProviderError,
+  ProviderTimeoutError,
+  ProviderConnectionError,
 } from "./errors/index.js";

@@ -2,7 +2,7 @@ import type { ZodType } from "zod";
 import { ValidationError } from "../errors/validation-error.js";
 import type { LLMProvider, ProviderCallOptions } from "../llm/provider.js";
 import type { Loop } from "../loops/loop.js";
-import type { ResumeInput } from "../runtime/resume.js";
+import type { CallDecision, ResumeInput } from "../runtime/resume.js";
 import type { Strategy } from "../strategies/strategy.js";
 import type { AnyTool } from "../tool/tool.js";
 import type { Notifier } from "../types/notifier.js";
@@ -49,6 +49,12 @@ export interface AgentOptions {
   readonly skills?: readonly Skill[];
   /** Skill names to leave out (unknown names are ignored). */
   readonly denySkills?: readonly string[];
+  /**
+   * How often a persisted run renews its lease while it executes (refreshing
+   * `last_progress_at`, noticing a cancel from another process). A sweep's
+   * `staleRunningMs` must be several times larger. @default 10_000
+   */
+  readonly heartbeatMs?: number;
 }
 
 export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {
@@ -61,11 +67,28 @@ export interface SubmitOptions {
   readonly notifier?: Notifier;
 }
 
-export interface ApprovalDecision {
+/** One decision on one pending call (`submitApproval(runId, { decisions })`). */
+export interface CallApproval {
+  /** The pending call's `ToolCall.id`. */
+  readonly callId: string;
   readonly approved: boolean;
-  /** Sent to the model as each rejected call's result. */
-  readonly rejectionReason?: string | null;
+  /** Sent to the model as the rejected call's result. @default "User declined to run this tool." */
+  readonly reason?: string | null;
 }
+
+/**
+ * How a human decides a run waiting for approval: the whole batch at once
+ * (`{ approved }`), or each pending call (`{ decisions }`, every pending call
+ * exactly once).
+ */
+export type ApprovalDecision =
+  | {
+      readonly approved: boolean;
+      /** Sent to the model as each rejected call's result. */
+      readonly rejectionReason?: string | null;
+      readonly decisions?: undefined;
+    }
+  | { readonly decisions: readonly CallApproval[]; readonly approved?: undefined; readonly rejectionReason?: undefined };
 
 export interface ResumeOptions extends SubmitOptions {
   readonly toolResults?: readonly ToolResult[];
@@ -99,4 +122,38 @@ export interface RunOptions<TOutput = unknown> extends Omit<ProviderCallOptions,
   /** Aborting cancels the run (it is finalized `cancelled`) and rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   readonly maxDelegationDepth?: number | null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Validates an approval decision's shape (before anything is read or written). */
+export function approvalInput(decision: ApprovalDecision): ResumeInput {
+  if (!isPlainObject(decision)) throw new ValidationError({ field: "decision", message: "submitApproval needs { approved: boolean } or { decisions: [...] }." });
+  const hasApproved = decision.approved !== undefined;
+  const hasDecisions = decision.decisions !== undefined;
+  if (hasApproved === hasDecisions) {
+    throw new ValidationError({ field: "decision", message: "submitApproval takes either approved (the whole batch) or decisions (one per pending call), not both and not neither." });
+  }
+  if (hasApproved) {
+    if (typeof decision.approved !== "boolean") throw new ValidationError({ field: "approved", message: "approved must be a boolean." });
+    const reason = decision.rejectionReason;
+    if (reason !== undefined && reason !== null && typeof reason !== "string") {
+      throw new ValidationError({ field: "rejectionReason", message: "rejectionReason must be a string." });
+    }
+    return decision.approved ? { kind: "approve" } : { kind: "reject", reason: reason ?? null };
+  }
+  if (!Array.isArray(decision.decisions)) throw new ValidationError({ field: "decisions", message: "decisions must be an array of { callId, approved, reason? }." });
+  const decisions: CallDecision[] = decision.decisions.map((d: unknown, i) => {
+    const field = (name: string) => `decisions[${i}]${name ? `.${name}` : ""}`;
+    if (!isPlainObject(d)) throw new ValidationError({ field: field(""), message: `${field("")} must be an object { callId, approved, reason? }.` });
+    if (typeof d.callId !== "string" || d.callId.length === 0) throw new ValidationError({ field: field("callId"), message: `${field("callId")} must be a non-empty string.` });
+    if (typeof d.approved !== "boolean") throw new ValidationError({ field: field("approved"), message: `${field("approved")} must be a boolean.` });
+    if (d.reason !== undefined && d.reason !== null && typeof d.reason !== "string") {
+      throw new ValidationError({ field: field("reason"), message: `${field("reason")} must be a string.` });
+    }
+    return { callId: d.callId, approved: d.approved, reason: (d.reason as string | null | undefined) ?? null };
+  });
+  return { kind: "decisions", decisions };
 }

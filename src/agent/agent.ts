@@ -5,7 +5,7 @@ import { ReActLoop } from "../loops/react-loop.js";
 import { type DelegationFrame, runInDelegation } from "../runtime/delegation.js";
 import type { Persistence } from "../runtime/persistence.js";
 import { loadRetrySource } from "../runtime/retry.js";
-import { type ClaimedResume, claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
+import { claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
 import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { isTerminalStatus } from "../types/run-status.js";
@@ -15,11 +15,19 @@ import { driveRun, RunFailure, type RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { NativeToolCalling } from "../strategies/native-tool-calling.js";
 import { toToolDef } from "../tool/tool.js";
-import type { Notifier } from "../types/notifier.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
-import { type AgentOptions, type ApprovalDecision, type ResumeOptions, type RetryOptions, type RunOptions, type SubmitOptions, resumeInput } from "./agent-options.js";
+import {
+  type AgentOptions,
+  type ApprovalDecision,
+  approvalInput,
+  type ResumeOptions,
+  type RetryOptions,
+  type RunOptions,
+  type SubmitOptions,
+  resumeInput,
+} from "./agent-options.js";
 import { loadSkills } from "./load-skills.js";
 import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
@@ -28,7 +36,7 @@ import { type DiscoveredAgent, discoverTools } from "./discover-tools.js";
 import type { ToolSource } from "../types/tool-source.js";
 import { logger } from "../util/logger.js";
 
-const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10 } as const;
+const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 } as const;
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
@@ -75,6 +83,7 @@ export class Agent implements AsyncDisposable {
       requireApproval,
       toolSources: options.toolSources ?? [],
       guardrails: options.guardrails ?? [],
+      heartbeatMs: options.heartbeatMs,
     });
     this.#toolSources = [...(options.toolSources ?? [])];
     this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
@@ -108,6 +117,7 @@ export class Agent implements AsyncDisposable {
       maxDelegationDepth: options.maxDelegationDepth,
       outputType: options.outputType ?? null,
       guardrails: Object.freeze([...(options.guardrails ?? [])]),
+      heartbeatMs: options.heartbeatMs ?? AGENT_DEFAULTS.heartbeatMs,
     });
   }
 
@@ -257,27 +267,24 @@ export class Agent implements AsyncDisposable {
     return persistence;
   }
 
-  async #runClaimed(runId: string, claimed: ClaimedResume, persistence: Persistence, notifier: Notifier | undefined): Promise<RunResult> {
+  async #resumeWith(runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+    if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
+    const persistence = await this.#requirePersistence();
+    // The pending calls are checked against every tool the agent has, its sources' included.
+    const { agent } = await this.resolveTools();
+    const claimed = await claimForResume(persistence, agent, runId, input, { allowApprovalFallback: fallback });
     const controller = new AbortController();
     this.#inFlight.set(runId, controller);
     const { plan, frame } = resumePlan({
       persistence,
-      agent: this.#agent,
+      agent,
       runId,
       claim: async () => claimed,
-      notifier: notifier ?? null,
+      notifier: options.notifier ?? null,
       streaming: false,
       controller,
-      resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
     });
     return this.#drive(plan, frame(claimed.run));
-  }
-
-  async #resumeWith(runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
-    if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
-    const persistence = await this.#requirePersistence();
-    const claimed = await claimForResume(persistence, this.#agent, runId, input, { allowApprovalFallback: fallback });
-    return this.#runClaimed(runId, claimed, persistence, options.notifier);
   }
 
   /**
@@ -295,18 +302,21 @@ export class Agent implements AsyncDisposable {
   }
 
   /**
-   * Decides a run waiting for approval. Approved: every pending call runs, then
-   * the loop continues. Rejected: each pending call gets a failed result with
-   * the reason (default "User declined to run this tool.").
+   * Decides a run waiting for approval, for the whole batch (`{ approved }`)
+   * or per call (`{ decisions: [{ callId, approved, reason? }] }`, every
+   * pending call exactly once). Approved calls go through the tool batch like
+   * any other call (limits, ordering, client and human pauses); a rejected
+   * call gets a failed result with its reason (default "User declined to run
+   * this tool."). One compare-and-set claims the run: of concurrent deciders,
+   * exactly one wins.
    */
   submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult> {
-    if (!decision || typeof decision.approved !== "boolean") {
-      return Promise.reject(new ValidationError({ field: "approved", message: "submitApproval needs { approved: boolean }." }));
+    let input: ResumeInput;
+    try {
+      input = approvalInput(decision);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (decision.rejectionReason !== undefined && decision.rejectionReason !== null && typeof decision.rejectionReason !== "string") {
-      return Promise.reject(new ValidationError({ field: "rejectionReason", message: "rejectionReason must be a string." }));
-    }
-    const input: ResumeInput = decision.approved ? { kind: "approve" } : { kind: "reject", reason: decision.rejectionReason ?? null };
     return this.#resumeWith(runId, input, options);
   }
 
@@ -344,14 +354,15 @@ export class Agent implements AsyncDisposable {
     setFrame: (frame: DelegationFrame) => void,
   ): AsyncGenerator<RunEvent, RunResult, undefined> {
     const persistence = await this.#requirePersistence();
+    const { agent } = await this.resolveTools();
     const controller = new AbortController();
     let claimed = false;
     const built = resumePlan({
       persistence,
-      agent: this.#agent,
+      agent,
       runId,
       claim: async () => {
-        const result = await claimForResume(persistence, this.#agent, runId, input, { allowApprovalFallback: true });
+        const result = await claimForResume(persistence, agent, runId, input, { allowApprovalFallback: true });
         claimed = true;
         setFrame(built.frame(result.run));
         this.#inFlight.set(runId, controller);
@@ -360,7 +371,6 @@ export class Agent implements AsyncDisposable {
       notifier: options.notifier ?? null,
       streaming: true,
       controller,
-      resolveTools: this.#toolSources.length > 0 ? () => this.resolveTools() : undefined,
     });
     try {
       return yield* driveRun(built.plan);

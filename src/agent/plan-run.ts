@@ -127,7 +127,7 @@ seed?: RunSeed,
     : hasSeed
       ? foldContext(userInput, options.history, options.context)
       : [{ role: "user", content: userInput }];
-  const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: { ...seed?.piiMapping } };
+  const state: RunState = { history, steps: [], iteration: 0, usage: emptyUsage(), budgetFired: [], piiMapping: { ...seed?.piiMapping }, pendingBatch: null };
   const providerOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !RUN_OPTION_KEYS.has(k)));
   const typeName = outputType ? outputTypeName(outputType) : null;
 

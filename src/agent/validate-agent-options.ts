@@ -23,6 +23,7 @@ export interface AgentShape {
   readonly requireApproval: readonly string[];
   readonly toolSources: readonly unknown[];
   readonly guardrails: readonly unknown[];
+  readonly heartbeatMs?: unknown;
 }
 
 /** Every construction-time rule, in the reference's order; the first violation throws. */
@@ -86,6 +87,10 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
   if (typeof max !== "number" || !Number.isInteger(max)) fail("maxIterations", `${who} maxIterations must be an integer, got ${String(max)}.`);
   if (max < 1) fail("maxIterations", `${who} maxIterations must be >= 1, got ${max}.`);
   if (max > MAX_ITERATIONS_CEILING) fail("maxIterations", `${who} maxIterations cannot exceed ${MAX_ITERATIONS_CEILING}, got ${max}.`);
+  const beat = o.heartbeatMs;
+  if (beat !== undefined && !(typeof beat === "number" && Number.isInteger(beat) && beat >= 10 && beat <= 3_600_000)) {
+    fail("heartbeatMs", `${who} heartbeatMs must be an integer between 10 and 3600000 (milliseconds), got ${String(beat)}.`);
+  }
 
   if (o.toolSources.length > 0) {
     // Names may refer to tools the sources will offer: the full check runs at discovery.

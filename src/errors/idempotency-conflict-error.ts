@@ -3,7 +3,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** The idempotency key was already used for a different request. */
 export class IdempotencyConflictError extends DendruxError {
   override readonly name = "IdempotencyConflictError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly idempotencyKey: string;
 
   constructor({ runId, idempotencyKey }: { runId: string; idempotencyKey: string }) {

@@ -3,7 +3,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** Submitted tool results do not answer exactly the pending calls. */
 export class InvalidToolResultError extends DendruxError {
   override readonly name = "InvalidToolResultError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly detail: string;
 
   constructor({ runId, detail }: { runId: string; detail: string }) {

@@ -4,7 +4,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** The run is paused, but for something else than this method answers. */
 export class PauseStatusMismatchError extends DendruxError {
   override readonly name = "PauseStatusMismatchError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly currentStatus: RunStatus;
   readonly expectedStatus: RunStatus;
 

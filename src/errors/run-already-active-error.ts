@@ -4,7 +4,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** The idempotency key belongs to a run that is still running or paused. */
 export class RunAlreadyActiveError extends DendruxError {
   override readonly name = "RunAlreadyActiveError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly currentStatus: RunStatus;
 
   constructor({ runId, currentStatus }: { runId: string; currentStatus: RunStatus }) {

@@ -12,7 +12,7 @@ function describe(runId: string, currentStatus: RunStatus, failureReason: string
 /** The run has finished (or a cancel is pending); it cannot be resumed. */
 export class RunAlreadyTerminalError extends DendruxError {
   override readonly name = "RunAlreadyTerminalError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly currentStatus: RunStatus;
   /** Set when a sweep ended the run: `stale_running`, `never_started` or `abandoned_waiting`. */
   readonly failureReason: string | null;

@@ -3,7 +3,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** The run id does not exist in the configured database. */
 export class RunNotFoundError extends DendruxError {
   override readonly name = "RunNotFoundError";
-  readonly runId: string;
+  declare readonly runId: string;
 
   constructor({ runId }: { runId: string }) {
     super(`Run '${runId}' not found.`);

@@ -4,7 +4,7 @@ import { DendruxError } from "./dendrux-error.js";
 /** A submit or resume targeted a run that is not waiting for anything. */
 export class RunNotPausedError extends DendruxError {
   override readonly name = "RunNotPausedError";
-  readonly runId: string;
+  declare readonly runId: string;
   readonly currentStatus: RunStatus;
 
   constructor({ runId, currentStatus }: { runId: string; currentStatus: RunStatus }) {

@@ -3,14 +3,33 @@ import { fallbackStream } from "../llm/provider.js";
 import { providerCallScope } from "../llm/shared/call-context.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { ProviderStreamEvent, RunEvent } from "../types/run-event.js";
+import { ProviderError } from "../errors/provider-error.js";
 import type { LoopContext } from "./loop.js";
+import { raceAbort } from "./race-abort.js";
 
 /**
  * One model call. Under streaming, deltas are yielded as they arrive; if the
  * consumer stops, the provider's stream is closed at the next delta. The call
- * runs in a telemetry scope so SDK retries surface as `provider.retry`.
+ * runs in a telemetry scope so SDK retries surface as `provider.retry`. It is
+ * raced against the run's abort signal, so a cancel settles even when the
+ * provider ignores the signal; anything the provider throws arrives as a
+ * `ProviderError` (or the dendrux error it already was).
  */
 export async function* callProvider(
+  ctx: LoopContext,
+  request: LLMRequest,
+  iteration: number,
+  onToolEvent?: (type: "tool_use_start" | "tool_use_end") => void,
+): AsyncGenerator<RunEvent, LLMResponse> {
+  try {
+    return yield* streamOrComplete(ctx, request, iteration, onToolEvent);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw ProviderError.from(error);
+  }
+}
+
+async function* streamOrComplete(
   ctx: LoopContext,
   request: LLMRequest,
   iteration: number,
@@ -21,13 +40,13 @@ export async function* callProvider(
     iteration,
     emit: (eventType, data) => ctx.hooks.governance(ctx.runId, eventType, iteration, data, null),
   });
-  if (!ctx.streaming) return await inScope(() => ctx.provider.complete(request));
+  if (!ctx.streaming) return await raceAbort(inScope(() => Promise.resolve().then(() => ctx.provider.complete(request))), ctx.signal);
   const source = ctx.provider.stream ? ctx.provider.stream(request) : fallbackStream(ctx.provider, request);
   const iterator = source[Symbol.asyncIterator]();
   const runId = ctx.runId;
   try {
     while (true) {
-      const next: IteratorResult<ProviderStreamEvent> = await inScope(() => iterator.next());
+      const next: IteratorResult<ProviderStreamEvent> = await raceAbort(inScope(() => iterator.next()), ctx.signal);
       if (next.done) break;
       const event = next.value;
       switch (event.type) {
@@ -48,7 +67,9 @@ export async function* callProvider(
       }
     }
   } finally {
-    await iterator.return?.();
+    // A provider that ignores the abort may never finish closing: do not wait on it then.
+    const closing = Promise.resolve(iterator.return?.()).catch(() => undefined);
+    if (!ctx.signal.aborted) await closing;
   }
-  throw new Error(`Provider stream ended without a done event at iteration ${iteration}.`);
+  throw new ProviderError(`Provider stream ended without a done event at iteration ${iteration}.`);
 }

@@ -1,7 +1,8 @@
 import type { AnyTool } from "../tool/tool.js";
 import type { ToolCall, ToolResult } from "../types/tool-call.js";
 import { logger } from "../util/logger.js";
-import { NotJsonSerializableError, pythonFloat, pythonJsonDumps } from "../util/python-json.js";
+import { raceAbort } from "./race-abort.js";
+import { NotJsonSerializableError, pythonFloat, pythonJsonDumps, UnencodableShapeError } from "../util/python-json.js";
 
 function failed(call: ToolCall, key: string, message: string, durationMs = 0): ToolResult {
   return { name: call.name, callId: call.id, payload: pythonJsonDumps({ [key]: message }), success: false, error: message, durationMs };
@@ -32,8 +33,10 @@ function describeIssues(issues: readonly { path: readonly PropertyKey[]; message
 class ToolTimeoutError extends Error {}
 
 /**
- * Runs one server tool call. Never throws: bad arguments, thrown errors,
- * timeouts and unencodable results all become failed results the model reads.
+ * Runs one server tool call. Bad arguments, thrown errors, timeouts and
+ * unencodable results all become failed results the model reads. It throws
+ * only when the run is cancelled: with the abort's reason, at once, even if
+ * the tool ignores its signal.
  */
 export async function executeTool(tool: AnyTool | undefined, call: ToolCall, runId: string, runSignal: AbortSignal): Promise<ToolResult> {
   if (!tool || !tool.execute) return unknownToolResult(call);
@@ -59,11 +62,12 @@ export async function executeTool(tool: AnyTool | undefined, call: ToolCall, run
 
   let value: unknown;
   try {
-    value = await Promise.race([
-      Promise.resolve().then(() => tool.execute!(parsed.data, { runId, callId: call.id, signal: controller.signal })),
-      timeout,
-    ]);
+    value = await raceAbort(
+      Promise.race([Promise.resolve().then(() => tool.execute!(parsed.data, { runId, callId: call.id, signal: controller.signal })), timeout]),
+      runSignal,
+    );
   } catch (error) {
+    if (runSignal.aborted) throw runSignal.reason;
     if (error instanceof ToolTimeoutError) {
       const hint = tool.hasExplicitTimeout ? "" : " (default). Set an explicit timeout: tool({ timeoutSeconds: N })";
       logger.warn(`${error.message}${hint}`);
@@ -78,6 +82,9 @@ export async function executeTool(tool: AnyTool | undefined, call: ToolCall, run
   try {
     return { name: call.name, callId: call.id, payload: pythonJsonDumps(value), success: true, error: null, durationMs: elapsed() };
   } catch (error) {
+    if (error instanceof UnencodableShapeError) {
+      return failed(call, "error", `Tool '${call.name}' returned a value that cannot be encoded as JSON: ${error.message}.`, elapsed());
+    }
     if (!(error instanceof NotJsonSerializableError)) throw error;
     return failed(
       call,

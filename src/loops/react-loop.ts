@@ -7,7 +7,7 @@ import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
 import { guardIncoming, guardOutgoing } from "./guard-steps.js";
-import { countToolMessages, processToolBatch } from "./tool-batch.js";
+import { finishPendingBatch, runToolBatch } from "./tool-batch.js";
 
 /**
  * Think → act → observe, one LLM call per iteration, until the model answers,
@@ -19,7 +19,8 @@ export class ReActLoop implements Loop {
 
   async *run(ctx: LoopContext): AsyncGenerator<RunEvent, LoopOutcome, undefined> {
     const { agent, state, hooks, runId } = ctx;
-    const callCounts = countToolMessages(ctx);
+    const stopped = yield* finishPendingBatch(ctx);
+    if (stopped) return stopped;
 
     for (let iteration = state.iteration + 1; iteration <= agent.maxIterations; iteration++) {
       if (await ctx.isCancelRequested()) {
@@ -80,11 +81,8 @@ export class ReActLoop implements Loop {
         return { status: "waiting_human_input", answer: action.question, iterationCount: iteration, pending: { calls: [], targets: {} } };
       }
 
-      const batch = await processToolBatch(ctx, action.calls, iteration, callCounts);
-      for (const { call, result } of batch.results) yield { type: "tool_result", runId, toolCall: call, toolResult: result };
-      if (batch.pauseStatus && batch.pending) {
-        return { status: batch.pauseStatus, answer: null, iterationCount: iteration, pending: batch.pending };
-      }
+      const paused = yield* runToolBatch(ctx, { calls: action.calls, iteration });
+      if (paused) return paused;
     }
     return { status: "max_iterations", answer: null, iterationCount: agent.maxIterations };
   }

@@ -1,4 +1,6 @@
+import { ProviderError } from "../errors/provider-error.js";
 import { StructuredOutputValidationError } from "../errors/structured-output-validation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
 import { capabilitiesOf, providerName } from "../llm/provider.js";
 import type { LLMRequest } from "../llm/provider.js";
 import type { LLMResponse } from "../types/llm-response.js";
@@ -51,7 +53,7 @@ export class SingleCall implements Loop {
     let outputSchema: Record<string, unknown> | undefined;
     if (ctx.outputType) {
       if (!capabilitiesOf(ctx.provider).supportsStructuredOutput) {
-        throw new Error(`${providerName(ctx.provider)} does not support structured output.`);
+        throw new ValidationError({ field: "outputType", message: `${providerName(ctx.provider)} does not support structured output.` });
       }
       outputSchema = z.toJSONSchema(ctx.outputType, { target: "draft-7" }) as Record<string, unknown>;
     }
@@ -73,11 +75,11 @@ export class SingleCall implements Loop {
     let response: LLMResponse;
     try {
       response = yield* callProvider(ctx, request, iteration, (type) => {
-        throw new Error(`SingleCall received an unexpected ${type} event from the provider stream. SingleCall agents have no tools.`);
+        throw new ProviderError(`SingleCall received an unexpected ${type} event from the provider stream. SingleCall agents have no tools.`);
       });
       const calls = response.toolCalls ?? [];
       if (calls.length > 0) {
-        throw new Error(`SingleCall received unexpected tool calls from the provider (${calls.length} calls). SingleCall agents have no tools.`);
+        throw new ProviderError(`SingleCall received unexpected tool calls from the provider (${calls.length} calls). SingleCall agents have no tools.`);
       }
     } catch (error) {
       await hooks.llmCallFailed(runId, iteration, error, Math.round(performance.now() - started));

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ValidationError } from "../errors/validation-error.js";
 import type { AgentStep } from "../types/agent-step.js";
 import type { Message, Role } from "../types/message.js";
@@ -19,6 +20,8 @@ export interface PauseState {
   readonly iteration: number;
   readonly traceOrderOffset: number;
   readonly usage: UsageStats;
+  /** Pending calls a human already approved (a batch paused again after its approval). */
+  readonly approvedCallIds?: readonly string[];
   readonly submittedToolResults?: readonly ToolResult[];
   readonly submittedUserInput?: string;
 }
@@ -29,16 +32,6 @@ export function toolCallToData(call: ToolCall): Json {
   return { name: call.name, params: call.params, id: call.id, provider_tool_call_id: call.providerToolCallId };
 }
 
-function toolCallFromData(data: unknown): ToolCall {
-  const d = data as Json;
-  if (!d || typeof d.name !== "string" || typeof d.id !== "string") throw new TypeError("a tool call needs name and id");
-  return {
-    name: d.name,
-    params: (d.params as Record<string, unknown>) ?? {},
-    id: d.id,
-    providerToolCallId: (d.provider_tool_call_id as string | null) ?? null,
-  };
-}
 
 function messageToData(m: Message): Json {
   const out: Json = { role: m.role, content: m.content };
@@ -52,21 +45,6 @@ function messageToData(m: Message): Json {
   return out;
 }
 
-function messageFromData(data: unknown): Message {
-  const d = data as Json;
-  if (!d || typeof d.role !== "string" || typeof d.content !== "string") throw new TypeError("a history message needs role and content");
-  return {
-    role: d.role as Role,
-    content: d.content,
-    ...(typeof d.name === "string" ? { name: d.name } : {}),
-    ...(Array.isArray(d.tool_calls) && d.tool_calls.length > 0 ? { toolCalls: d.tool_calls.map(toolCallFromData) } : {}),
-    ...(typeof d.call_id === "string" ? { callId: d.call_id } : {}),
-    ...(d.meta && typeof d.meta === "object" ? { meta: d.meta as Json } : {}),
-    ...(typeof d.kind === "string" ? { kind: d.kind } : {}),
-    ...(d.placement === "stable" ? { placement: "stable" as const } : {}),
-    ...(typeof d.source === "string" ? { source: d.source } : {}),
-  };
-}
 
 function stepToData(step: AgentStep): Json {
   const meta: Json = { ...step.meta };
@@ -88,27 +66,6 @@ function stepToData(step: AgentStep): Json {
   return out;
 }
 
-function stepFromData(data: unknown): AgentStep {
-  const d = data as Json;
-  const a = (d?.action ?? {}) as Json;
-  const meta = (d.meta as Json | undefined) ?? {};
-  let action: AgentStep["action"];
-  if (a.type === "tool_call") {
-    const all = Array.isArray(meta.all_tool_calls) ? meta.all_tool_calls.map(toolCallFromData) : [toolCallFromData(a)];
-    action = { type: "tool_calls", calls: all };
-  } else if (a.type === "clarification") {
-    action = { type: "clarification", question: String(a.question ?? ""), options: (a.options as string[]) ?? [] };
-  } else {
-    action = { type: "finish", answer: String(a.answer ?? "") };
-  }
-  const { all_tool_calls: _omit, ...rest } = meta;
-  return {
-    reasoning: (d.reasoning as string | null) ?? null,
-    action,
-    rawResponse: (d.raw_response as string | null) ?? null,
-    ...(Object.keys(rest).length > 0 ? { meta: rest } : {}),
-  };
-}
 
 function usageToData(u: UsageStats): Json {
   return {
@@ -123,20 +80,6 @@ function usageToData(u: UsageStats): Json {
   };
 }
 
-function usageFromData(data: unknown): UsageStats {
-  const d = (data ?? {}) as Json;
-  const num = (v: unknown) => (typeof v === "number" ? v : 0);
-  const opt = (v: unknown) => (typeof v === "number" ? v : null);
-  return {
-    inputTokens: num(d.input_tokens),
-    outputTokens: num(d.output_tokens),
-    totalTokens: num(d.total_tokens),
-    costUsd: opt(d.cost_usd),
-    cacheReadInputTokens: opt(d.cache_read_input_tokens),
-    cacheCreationInputTokens: opt(d.cache_creation_input_tokens),
-    reasoningTokens: opt(d.reasoning_tokens),
-  };
-}
 
 export function toolResultToData(r: ToolResult): Json {
   return {
@@ -149,17 +92,6 @@ export function toolResultToData(r: ToolResult): Json {
   };
 }
 
-function toolResultFromData(data: unknown): ToolResult {
-  const d = data as Json;
-  return {
-    name: String(d.name),
-    callId: String(d.call_id),
-    payload: String(d.payload),
-    success: d.success !== false,
-    error: (d.error as string | null) ?? null,
-    durationMs: typeof d.duration_ms === "number" ? d.duration_ms : 0,
-  };
-}
 
 /** The JSON written to `agent_runs.pause_data`. */
 export function toPauseData(state: PauseState): Json {
@@ -172,30 +104,157 @@ export function toPauseData(state: PauseState): Json {
     iteration: state.iteration,
     trace_order_offset: state.traceOrderOffset,
     usage: usageToData(state.usage),
+    // Our addition (readers that do not know it ignore it): approvals survive a second pause of the batch.
+    ...(state.approvedCallIds && state.approvedCallIds.length > 0 ? { approved_call_ids: [...state.approvedCallIds] } : {}),
   };
 }
 
-/** Reads `agent_runs.pause_data` (ours or the reference's); a malformed blob is an error naming the run. */
-export function parsePauseData(runId: string, raw: unknown): PauseState {
-  try {
-    const d = raw as Json;
-    if (!d || typeof d !== "object") throw new TypeError("not an object");
-    for (const key of ["agent_name", "pending_tool_calls", "history", "steps", "iteration"]) {
-      if (!(key in d)) throw new TypeError(`missing "${key}"`);
+// The stored shape, as the reference writes it (and as we do, with a few
+// optional additions). Unknown keys are ignored, as the reference does.
+const JsonObject = z.record(z.string(), z.unknown());
+
+const ToolCallData = z
+  .object({
+    name: z.string(),
+    id: z.string(),
+    params: JsonObject.nullish(),
+    provider_tool_call_id: z.string().nullish(),
+  })
+  .transform((d): ToolCall => ({ name: d.name, params: d.params ?? {}, id: d.id, providerToolCallId: d.provider_tool_call_id ?? null }));
+
+const MessageData = z
+  .object({
+    role: z.enum(["system", "user", "assistant", "tool"]),
+    content: z.string(),
+    name: z.string().nullish(),
+    tool_calls: z.array(ToolCallData).nullish(),
+    call_id: z.string().nullish(),
+    meta: JsonObject.nullish(),
+    kind: z.string().nullish(),
+    placement: z.string().nullish(),
+    source: z.string().nullish(),
+  })
+  .transform(
+    (d): Message => ({
+      role: d.role as Role,
+      content: d.content,
+      ...(typeof d.name === "string" ? { name: d.name } : {}),
+      ...(d.tool_calls && d.tool_calls.length > 0 ? { toolCalls: d.tool_calls } : {}),
+      ...(typeof d.call_id === "string" ? { callId: d.call_id } : {}),
+      ...(d.meta ? { meta: d.meta } : {}),
+      ...(typeof d.kind === "string" ? { kind: d.kind } : {}),
+      ...(d.placement === "stable" ? { placement: "stable" as const } : {}),
+      ...(typeof d.source === "string" ? { source: d.source } : {}),
+    }),
+  );
+
+const ActionData = z.union([
+  z.object({ type: z.literal("tool_call"), name: z.string(), id: z.string(), params: JsonObject.nullish(), provider_tool_call_id: z.string().nullish() }),
+  z.object({ type: z.literal("clarification"), question: z.string(), options: z.array(z.string()).nullish() }),
+  z.object({ type: z.literal("finish"), answer: z.string().nullish(), meta: JsonObject.nullish() }),
+]);
+
+const StepData = z
+  .object({
+    reasoning: z.string().nullish(),
+    action: ActionData,
+    raw_response: z.string().nullish(),
+    meta: z.looseObject({ all_tool_calls: z.array(ToolCallData).optional() }).nullish(),
+  })
+  .transform((d): AgentStep => {
+    const { all_tool_calls: all, ...rest } = d.meta ?? {};
+    let action: AgentStep["action"];
+    if (d.action.type === "tool_call") {
+      const first = ToolCallData.parse(d.action);
+      action = { type: "tool_calls", calls: all ?? [first] };
+    } else if (d.action.type === "clarification") {
+      action = { type: "clarification", question: d.action.question, options: d.action.options ?? [] };
+    } else {
+      action = { type: "finish", answer: d.action.answer ?? "" };
     }
     return {
-      agentName: String(d.agent_name),
-      pendingToolCalls: (d.pending_tool_calls as unknown[]).map(toolCallFromData),
-      pendingTargets: (d.pending_targets as Record<string, string>) ?? {},
-      history: (d.history as unknown[]).map(messageFromData),
-      steps: (d.steps as unknown[]).map(stepFromData),
-      iteration: Number(d.iteration),
-      traceOrderOffset: Number(d.trace_order_offset ?? 0),
-      usage: usageFromData(d.usage),
-      ...(Array.isArray(d.submitted_tool_results) ? { submittedToolResults: d.submitted_tool_results.map(toolResultFromData) } : {}),
-      ...(typeof d.submitted_user_input === "string" ? { submittedUserInput: d.submitted_user_input } : {}),
+      reasoning: d.reasoning ?? null,
+      action,
+      rawResponse: d.raw_response ?? null,
+      ...(Object.keys(rest).length > 0 ? { meta: rest } : {}),
     };
-  } catch (error) {
-    throw new ValidationError({ field: "pause_data", message: `Run '${runId}' has malformed pause data: ${(error as Error).message}` });
-  }
+  });
+
+const count = z.number().nullish();
+const UsageData = z
+  .object({
+    input_tokens: count,
+    output_tokens: count,
+    total_tokens: count,
+    cost_usd: count,
+    cache_read_input_tokens: count,
+    cache_creation_input_tokens: count,
+    reasoning_tokens: count,
+  })
+  .nullish()
+  .transform(
+    (d): UsageStats => ({
+      inputTokens: d?.input_tokens ?? 0,
+      outputTokens: d?.output_tokens ?? 0,
+      totalTokens: d?.total_tokens ?? 0,
+      costUsd: d?.cost_usd ?? null,
+      cacheReadInputTokens: d?.cache_read_input_tokens ?? null,
+      cacheCreationInputTokens: d?.cache_creation_input_tokens ?? null,
+      reasoningTokens: d?.reasoning_tokens ?? null,
+    }),
+  );
+
+const ToolResultData = z
+  .object({
+    name: z.string(),
+    call_id: z.string(),
+    payload: z.string(),
+    success: z.boolean().nullish(),
+    error: z.string().nullish(),
+    duration_ms: z.number().nullish(),
+  })
+  .transform(
+    (d): ToolResult => ({ name: d.name, callId: d.call_id, payload: d.payload, success: d.success !== false, error: d.error ?? null, durationMs: d.duration_ms ?? 0 }),
+  );
+
+const PauseData = z
+  .object({
+    agent_name: z.string(),
+    pending_tool_calls: z.array(ToolCallData),
+    pending_targets: z.record(z.string(), z.string()).nullish(),
+    history: z.array(MessageData),
+    steps: z.array(StepData),
+    iteration: z.number().int().nonnegative(),
+    trace_order_offset: z.number().int().nonnegative().nullish(),
+    usage: UsageData,
+    approved_call_ids: z.array(z.string()).nullish(),
+    submitted_tool_results: z.array(ToolResultData).nullish(),
+    submitted_user_input: z.string().nullish(),
+  })
+  .transform(
+    (d): PauseState => ({
+      agentName: d.agent_name,
+      pendingToolCalls: d.pending_tool_calls,
+      pendingTargets: d.pending_targets ?? {},
+      history: d.history,
+      steps: d.steps,
+      iteration: d.iteration,
+      traceOrderOffset: d.trace_order_offset ?? 0,
+      usage: d.usage,
+      ...(d.approved_call_ids && d.approved_call_ids.length > 0 ? { approvedCallIds: d.approved_call_ids } : {}),
+      ...(d.submitted_tool_results ? { submittedToolResults: d.submitted_tool_results } : {}),
+      ...(typeof d.submitted_user_input === "string" ? { submittedUserInput: d.submitted_user_input } : {}),
+    }),
+  );
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** Reads `agent_runs.pause_data` (ours or the reference's); a malformed blob is an error naming the run and the field. */
+export function parsePauseData(runId: string, raw: unknown): PauseState {
+  const parsed = PauseData.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError({ field: "pause_data", message: `Run '${runId}' has malformed pause data: ${describeIssue(parsed.error.issues[0]!)}` });
 }

@@ -1,3 +1,4 @@
+import type { DendruxError } from "../errors/dendrux-error.js";
 import type { LoopOutcome, RunState } from "../loops/loop.js";
 import type { Notifier } from "../types/notifier.js";
 
@@ -13,6 +14,13 @@ export interface RunJournal {
   readonly storeIdentity: string | null;
   /** Fail-closed evidence writer (traces, tool calls, events), or `null`. */
   readonly recorder: Notifier | null;
+  /**
+   * Set when someone else finalized the run while it executed (a sweep,
+   * another process): the run stops and ends with this error.
+   */
+  readonly lostLease: DendruxError | null;
+  /** The run no longer executes here: stop renewing its lease. Idempotent. */
+  release(): void;
   isCancelRequested(): Promise<boolean>;
   /** Persists a pause; a cancel requested meanwhile wins and finalizes the run instead. */
   pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled">;
@@ -36,6 +44,7 @@ export class MemoryJournal implements RunJournal {
   readonly persisted = false;
   readonly storeIdentity = null;
   readonly recorder = null;
+  readonly lostLease = null;
   readonly #signal: AbortSignal;
 
   constructor(signal: AbortSignal) {
@@ -65,4 +74,6 @@ export class MemoryJournal implements RunJournal {
   async fail(): Promise<void> {}
 
   async saveMapping(): Promise<void> {}
+
+  release(): void {}
 }

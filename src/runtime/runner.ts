@@ -1,4 +1,6 @@
 import type { ZodType } from "zod";
+import { DendruxError } from "../errors/dendrux-error.js";
+import { RunFailedError } from "../errors/run-failed-error.js";
 import type { ProviderCallOptions } from "../llm/provider.js";
 import type { LoopContext, LoopOutcome, RunState } from "../loops/loop.js";
 import { parseStructured } from "../loops/single-call.js";
@@ -17,8 +19,6 @@ import { bareRunResult, toRunResult } from "./to-run-result.js";
 /** What opening a run produced: a journal to write to, or (idempotency hit) the earlier result. */
 export type JournalOpening = { readonly journal: RunJournal } | { readonly cachedResult: RunResult };
 
-/** Work a resumed run does before its loop continues (approved executions). */
-export type RunPrelude = (ctx: LoopContext) => AsyncGenerator<RunEvent, void, undefined>;
 /** What a resumed run records of the caller's submission before `run_resumed` is yielded. */
 export type RunReplay = (ctx: LoopContext) => Promise<void>;
 
@@ -39,7 +39,6 @@ export interface RunPlan {
   readonly callerSignal: AbortSignal | undefined;
   readonly openJournal: () => Promise<JournalOpening>;
   readonly replay?: RunReplay;
-  readonly prelude?: RunPrelude;
   /** Governance events a fresh run records right after `run.started` (skills registered / denied). */
   readonly initEvents?: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
   /** The run's guardrail engine (known once the journal is open); `null` without guardrails. */
@@ -54,13 +53,21 @@ export interface RunPlan {
   }>;
 }
 
-/** Marks a generator's failure so the stream wrapper can deliver it as `run_error`. */
+/** Marks a generator's failure so the stream wrapper can deliver it as `run_error`; `cause` is what the caller gets. */
 export class RunFailure extends Error {
   readonly runId: string;
-  constructor(runId: string, cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  override readonly cause: DendruxError;
+  constructor(runId: string, cause: DendruxError) {
+    super(cause.message, { cause });
     this.runId = runId;
+    this.cause = cause;
   }
+}
+
+/** The error a failed run rejects with: a dendrux error carrying the run id, or the cause wrapped in `RunFailedError`. */
+function runError(runId: string, error: unknown): DendruxError {
+  if (DendruxError.isInstance(error)) return DendruxError.attachRun(error, runId);
+  return new RunFailedError({ runId, cause: error });
 }
 
 /** The state as stored: with guardrails, the conversation is redacted before it is written. */
@@ -180,10 +187,13 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     if (plan.initialMessage) await hooks.messageAppended(runId, plan.initialMessage, 0);
     if (plan.replay) await plan.replay(ctx);
     if (!fresh) yield { type: "run_resumed", runId };
-    if (plan.prelude) yield* plan.prelude(ctx);
 
     let outcome = yield* agent.loop.run(ctx);
+    if (state.pendingBatch) {
+      throw new RunFailedError({ runId, cause: new Error(`Loop '${agent.loop.name}' returned without finishing the tool batch the run was paused in.`) });
+    }
     outcome = await persistOutcome(journal, state, outcome, guard, runId);
+    if (journal.lostLease) throw journal.lostLease;
     const result = forCaller(toRunResult(runId, outcome, state, hooks.warnings), guard);
     settled = true;
     await hooks.runFinished(runId, result);
@@ -193,6 +203,13 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
   } catch (error) {
     if (settled) throw error;
     settled = true;
+    journal.release();
+    // Someone else finalized the run (a sweep, another process): nothing more is written.
+    const lost = journal.lostLease;
+    if (lost) {
+      await hooks.runFailed(runId, lost);
+      throw new RunFailure(runId, runError(runId, lost));
+    }
     if (controller.signal.aborted) {
       // The run was cancelled while a provider or tool call was in flight.
       const outcome: LoopOutcome = { status: "cancelled", answer: null, iterationCount: state.iteration };
@@ -209,8 +226,9 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
       logger.warn(`Failed to persist error status for run ${runId}`, persistError);
     }
     await hooks.runFailed(runId, error);
-    throw new RunFailure(runId, error);
+    throw new RunFailure(runId, runError(runId, error));
   } finally {
+    journal.release();
     if (!settled) {
       // The consumer stopped before a terminal event: cancel the run, once.
       controller.abort(new Error("Run stream closed before the run finished."));

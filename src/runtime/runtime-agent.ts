@@ -15,6 +15,8 @@ export interface RuntimeAgent extends LoopAgent {
   readonly outputType: ZodType | null;
   /** Applied in list order; empty = none. */
   readonly guardrails: readonly Guardrail[];
+  /** How often a running run renews its lease (`last_progress_at`), in milliseconds. */
+  readonly heartbeatMs: number;
 }
 
 /** `"{agentName}:{model}"`; `null` for an unnamed agent. Per-call model overrides do not change it. */

@@ -1,16 +1,24 @@
 import { type Kysely, sql } from "kysely";
+import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js";
+import type { RunStatus } from "../types/run-status.js";
 import { newId } from "../util/ulid.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
 
-const TOUCH_INTERVAL_MS = 1000;
+/** Tables a run appends its evidence to. */
+type EvidenceTable = "react_traces" | "tool_calls" | "llm_interactions" | "token_usage";
 
 /**
- * Appends a run's events and traces. Numbers are assigned in memory before the
- * write (a retried write keeps its number), continuing from what the database
- * holds, so they stay strictly increasing across pauses and processes. A
- * claimed run has exactly one writer, so no two writers share a counter.
+ * Appends a run's events and evidence rows. Numbers are assigned in memory
+ * before the write (a retried write keeps its number), continuing from what
+ * the database holds, so they stay strictly increasing across pauses and
+ * processes.
+ *
+ * A writer that holds the run (created or claimed it) appends only while the
+ * run's row is still `running`: every insert carries that condition, so once
+ * someone else finalized the run (a sweep, another process) nothing more is
+ * appended and the run learns it lost its lease at its very next write.
  */
 export class RunWriter {
   readonly db: Kysely<Database>;
@@ -18,26 +26,64 @@ export class RunWriter {
   readonly runId: string;
   #nextSequence: number;
   #nextOrder: number;
-  #lastTouch = 0;
+  #leased: boolean;
+  #lost: RunAlreadyTerminalError | null = null;
 
-  constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, nextSequence = 0, nextOrder = 0) {
+  constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { nextSequence?: number; nextOrder?: number; leased?: boolean } = {}) {
     this.db = db;
     this.adapter = adapter;
     this.runId = runId;
-    this.#nextSequence = nextSequence;
-    this.#nextOrder = nextOrder;
+    this.#nextSequence = options.nextSequence ?? 0;
+    this.#nextOrder = options.nextOrder ?? 0;
+    this.#leased = options.leased ?? false;
   }
 
   /** Reads where numbering continues for an existing run. */
-  static async resume(db: Kysely<Database>, adapter: StoreAdapter, runId: string): Promise<RunWriter> {
+  static async resume(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { leased?: boolean } = {}): Promise<RunWriter> {
     const seq = await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
     const ord = await db.selectFrom("react_traces").select((eb) => eb.fn.max("order_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
     const next = (m: unknown) => (m === null || m === undefined ? 0 : Number(m) + 1);
-    return new RunWriter(db, adapter, runId, next(seq?.m), next(ord?.m));
+    return new RunWriter(db, adapter, runId, { nextSequence: next(seq?.m), nextOrder: next(ord?.m), leased: options.leased ?? false });
   }
 
   now(): string | Date {
     return this.adapter.timestamp(new Date());
+  }
+
+  /** Set once a guarded write found the run finalized by someone else. */
+  get lost(): RunAlreadyTerminalError | null {
+    return this.#lost;
+  }
+
+  /** The run's own terminal transition is done: what follows (its terminal event) is written unguarded. */
+  release(): void {
+    this.#leased = false;
+  }
+
+  /** `WHERE` condition of every leased append: the run is still running. */
+  #stillRunning() {
+    return sql`EXISTS (SELECT 1 FROM agent_runs WHERE id = ${this.runId} AND status = 'running')`;
+  }
+
+  /**
+   * Reads who finalized the run and returns the error the run ends with. It is
+   * remembered (`lost`) unless the run was cancelled: that is the run's own
+   * request, reported as a cancel.
+   */
+  async markLost(): Promise<RunAlreadyTerminalError> {
+    if (this.#lost) return this.#lost;
+    const row = await this.db.selectFrom("agent_runs").select(["status", "failure_reason"]).where("id", "=", this.runId).executeTakeFirst();
+    const error = new RunAlreadyTerminalError({
+      runId: this.runId,
+      currentStatus: (row?.status ?? "error") as RunStatus,
+      failureReason: row?.failure_reason ?? null,
+    });
+    if (error.currentStatus !== "cancelled") this.#lost = error;
+    return error;
+  }
+
+  async #failIfLost(affected: bigint | number | undefined): Promise<void> {
+    if (this.#leased && Number(affected ?? 0) === 0) throw await this.markLost();
   }
 
   /**
@@ -46,10 +92,13 @@ export class RunWriter {
    * statement — so a run never gets a duplicate `sequence_index`.
    */
   async event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
+    if (this.#leased && this.#lost) throw this.#lost;
     const wanted = this.#nextSequence;
     const id = newId();
     const json = this.adapter.json(data);
     const createdAt = this.now();
+    // HAVING, not WHERE: an aggregate over no rows would still yield one row.
+    const guard = this.#leased ? sql`HAVING ${this.#stillRunning()}` : sql``;
     const result = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
       sql<{ sequence_index: number }>`
         INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
@@ -59,33 +108,41 @@ export class RunWriter {
           UNION ALL
           SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
         ) AS candidates
+        ${guard}
         RETURNING sequence_index`.execute(this.db),
     );
+    if (this.#leased && result.rows.length === 0) throw await this.markLost();
     this.#nextSequence = Number(result.rows[0]?.sequence_index ?? wanted) + 1;
   }
 
   /** Fail-closed trace append. */
   async trace(role: string, content: string, meta: Record<string, unknown>): Promise<void> {
     const order = this.#nextOrder++;
-    const id = newId();
     const now = this.now();
-    await retryTransient(this.adapter, "save_trace", this.runId, () =>
-      this.db
-        .insertInto("react_traces")
-        .values({ id, agent_run_id: this.runId, role, content, order_index: order, meta: this.adapter.json(meta), created_at: now, updated_at: now })
-        .execute(),
+    await this.append(
+      "react_traces",
+      { id: newId(), agent_run_id: this.runId, role, content, order_index: order, meta: this.adapter.json(meta), created_at: now, updated_at: now },
+      "save_trace",
     );
   }
 
   /**
-   * Best-effort liveness mark (stale sweeps key on it). At most one write per
-   * second: sweep thresholds are minutes, and each write is a durable commit.
+   * Appends one evidence row, fail-closed (retried on transient errors, then
+   * thrown). While the writer holds the run, the row is written only if the
+   * run is still `running`.
    */
-  async touch(): Promise<void> {
-    const at = Date.now();
-    if (at - this.#lastTouch < TOUCH_INTERVAL_MS) return;
-    this.#lastTouch = at;
-    const now = this.now();
-    await this.db.updateTable("agent_runs").set({ last_progress_at: now, updated_at: now }).where("id", "=", this.runId).execute();
+  async append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
+    if (this.#leased && this.#lost) throw this.#lost;
+    const columns = Object.keys(values);
+    const result = await retryTransient(this.adapter, label, this.runId, () => {
+      if (!this.#leased) return this.db.insertInto(table).values(values as never).executeTakeFirst().then((r) => r.numInsertedOrUpdatedRows);
+      return sql`
+        INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
+        WHERE ${this.#stillRunning()}`
+        .execute(this.db)
+        .then((r) => r.numAffectedRows);
+    });
+    await this.#failIfLost(result);
   }
 }

@@ -1,9 +1,11 @@
+import type { DendruxError } from "../errors/dendrux-error.js";
 import type { LoopOutcome, RunState } from "../loops/loop.js";
 import { toPauseData } from "../runtime/pause-state.js";
 import type { RunJournal } from "../runtime/run-journal.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { type RunStatus, WAITING_STATUSES } from "../types/run-status.js";
 import type { UsageStats } from "../types/usage.js";
+import { logger } from "../util/logger.js";
 import { retryTransient } from "./retry.js";
 import type { RunWriter } from "./run-writer.js";
 import { SqlRecorder } from "./sql-recorder.js";
@@ -21,23 +23,70 @@ function totals(usage: UsageStats) {
   };
 }
 
-/** A persisted run's lifecycle: every status change is a compare-and-set on `agent_runs.status`. */
+/**
+ * A persisted run's lifecycle: every status change is a compare-and-set on
+ * `agent_runs.status`. While the run executes, the journal holds its lease: a
+ * heartbeat refreshes `last_progress_at` (so a sweep never takes a live run),
+ * picks up a cancel requested from another process, and notices when someone
+ * else finalized the run — then the run is aborted and writes nothing more.
+ */
 export class SqlJournal implements RunJournal {
   readonly persisted = true;
   readonly storeIdentity: string;
   readonly recorder: SqlRecorder;
   readonly #w: RunWriter;
   readonly #agent: RuntimeAgent;
+  readonly #controller: AbortController;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #beating = false;
 
-  constructor(writer: RunWriter, agent: RuntimeAgent, storeIdentity: string) {
+  constructor(writer: RunWriter, agent: RuntimeAgent, storeIdentity: string, controller: AbortController) {
     this.#w = writer;
     this.#agent = agent;
     this.storeIdentity = storeIdentity;
     this.recorder = new SqlRecorder(writer, agent);
+    this.#controller = controller;
+    this.#heartbeat = setInterval(() => void this.#beat(), agent.heartbeatMs);
+    this.#heartbeat.unref();
   }
 
   get #runId(): string {
     return this.#w.runId;
+  }
+
+  get lostLease(): DendruxError | null {
+    return this.#w.lost;
+  }
+
+  async #beat(): Promise<void> {
+    if (this.#beating || !this.#heartbeat) return;
+    this.#beating = true;
+    const { db, adapter } = this.#w;
+    try {
+      const row = await db
+        .updateTable("agent_runs")
+        .set({ last_progress_at: this.#w.now() })
+        .where("id", "=", this.#runId)
+        .where("status", "=", "running")
+        .returning("cancel_requested")
+        .executeTakeFirst();
+      if (!this.#heartbeat) return;
+      if (!row) {
+        this.#controller.abort(await this.#w.markLost());
+        this.release();
+      } else if (adapter.readBool(row.cancel_requested)) {
+        this.#controller.abort(new Error(`Run ${this.#runId} was cancelled.`));
+      }
+    } catch (error) {
+      logger.warn(`Heartbeat failed for run ${this.#runId}`, error);
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  release(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
   }
 
   async isCancelRequested(): Promise<boolean> {
@@ -48,9 +97,15 @@ export class SqlJournal implements RunJournal {
     return row ? adapter.readBool(row.cancel_requested) : false;
   }
 
-  /** CAS from `from` to `to`; `true` when this writer won. */
+  /**
+   * CAS from `from` to `to`; `true` when this writer won. Either way the run
+   * leaves this process: the heartbeat stops and what follows (its terminal
+   * event) is written unguarded. A loss to anyone but a cancel means the run
+   * was finalized elsewhere (`lostLease`).
+   */
   async #transition(from: readonly RunStatus[], to: RunStatus, values: Record<string, unknown>): Promise<boolean> {
     const { db, adapter } = this.#w;
+    this.release();
     const result = await retryTransient(adapter, `finalize_${to}`, this.#runId, () =>
       db
         .updateTable("agent_runs")
@@ -59,7 +114,10 @@ export class SqlJournal implements RunJournal {
         .where("status", "in", [...from])
         .executeTakeFirst(),
     );
-    return Number(result.numUpdatedRows) > 0;
+    const won = Number(result.numUpdatedRows) > 0;
+    if (won) this.#w.release();
+    else await this.#w.markLost();
+    return won;
   }
 
   #piiValue(state: RunState): Record<string, unknown> {
@@ -82,6 +140,7 @@ export class SqlJournal implements RunJournal {
       iteration: state.iteration,
       traceOrderOffset: state.history.length,
       usage: state.usage,
+      ...(pending.approved ? { approvedCallIds: pending.approved } : {}),
     });
     const { adapter } = this.#w;
     // Guarded, unlike the reference: a run swept or cancelled meanwhile is never rewritten to waiting.

@@ -112,13 +112,13 @@ export class SqlPersistence implements Persistence {
       }
       throw error;
     }
-    const writer = new RunWriter(db, adapter, input.runId);
+    const writer = new RunWriter(db, adapter, input.runId, { leased: true });
     await writer.event("run.started", {
       agent_name: input.agent.name,
       system_prompt: input.systemPrompt,
       ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
     });
-    return { journal: new SqlJournal(writer, input.agent, this.identity) };
+    return { journal: new SqlJournal(writer, input.agent, this.identity, input.controller) };
   }
 
   #toStoredRun(row: AgentRunsRow): StoredRun {
@@ -197,7 +197,7 @@ export class SqlPersistence implements Persistence {
   }
 
   async openResume(input: OpenResumeInput): Promise<ResumeOpening> {
-    const writer = await RunWriter.resume(this.db, this.adapter, input.runId);
+    const writer = await RunWriter.resume(this.db, this.adapter, input.runId, { leased: true });
     await writer.event("run.resumed", { resumed_from: input.resumedFrom, ...input.resumedData });
     const fired = await this.db
       .selectFrom("run_events")
@@ -210,7 +210,7 @@ export class SqlPersistence implements Persistence {
       const data = this.adapter.readJson(e.data) as { fraction?: unknown } | null;
       return String(data?.fraction);
     });
-    return { journal: new SqlJournal(writer, input.agent, this.identity), budgetFired };
+    return { journal: new SqlJournal(writer, input.agent, this.identity, input.controller), budgetFired };
   }
 
   async requestCancel(runId: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { Message } from "../types/message.js";
 import type { LlmCallCompletedDetails, Notifier } from "../types/notifier.js";
 import type { ToolCall, ToolDef, ToolResult } from "../types/tool-call.js";
 import { newId } from "../util/ulid.js";
-import { bestEffort, retryTransient } from "./retry.js";
+import { bestEffort } from "./retry.js";
 import type { RunWriter } from "./run-writer.js";
 
 const traceCall = (c: ToolCall) => ({ id: c.id, provider_tool_call_id: c.providerToolCallId, name: c.name, params: c.params });
@@ -59,8 +59,7 @@ function resultValue(payload: string): unknown {
 
 /**
  * The audit trail writer. Traces, tool calls and events are fail-closed (their
- * failure ends the run); LLM interaction rows, usage rows and the progress
- * touch are best-effort.
+ * failure ends the run); LLM interaction and usage rows are best-effort.
  */
 export class SqlRecorder implements Notifier {
   readonly #w: RunWriter;
@@ -83,7 +82,7 @@ export class SqlRecorder implements Notifier {
 
   async onLlmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
     const w = this.#w;
-    const { adapter, db } = w;
+    const { adapter } = w;
     const id = newId();
     const u = response.usage;
     const model = response.model ?? this.#agent.model;
@@ -91,9 +90,9 @@ export class SqlRecorder implements Notifier {
     const now = w.now();
     // The two best-effort rows go out together; the fail-closed event follows.
     const interaction = bestEffort(`save llm_interaction (iteration ${iteration})`, runId, () =>
-      db
-        .insertInto("llm_interactions")
-        .values({
+      w.append(
+        "llm_interactions",
+        {
           id,
           agent_run_id: runId,
           iteration_index: iteration,
@@ -115,13 +114,14 @@ export class SqlRecorder implements Notifier {
           reasoning_tokens: u.reasoningTokens,
           guardrail_findings: adapter.json(details.guardrailFindings ?? null),
           created_at: now,
-        })
-        .execute(),
+        },
+        "save_llm_interaction",
+      ),
     );
     const usageRow = bestEffort("save usage", runId, () =>
-      db
-        .insertInto("token_usage")
-        .values({
+      w.append(
+        "token_usage",
+        {
           id: newId(),
           agent_run_id: runId,
           iteration_index: iteration,
@@ -136,8 +136,9 @@ export class SqlRecorder implements Notifier {
           reasoning_tokens: u.reasoningTokens,
           meta: adapter.json(null),
           created_at: now,
-        })
-        .execute(),
+        },
+        "save_usage",
+      ),
     );
     await Promise.all([interaction, usageRow]);
     await w.event(
@@ -155,20 +156,18 @@ export class SqlRecorder implements Notifier {
       iteration,
       id,
     );
-    await bestEffort("touch progress", runId, () => w.touch());
   }
 
   async onToolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
     const w = this.#w;
-    const { adapter, db } = w;
+    const { adapter } = w;
     const target = this.#agent.tools.get(call.name)?.target ?? "server";
     const success = result.success !== false;
     const now = w.now();
     const id = newId();
-    await retryTransient(adapter, "save_tool_call", runId, () =>
-      db
-        .insertInto("tool_calls")
-        .values({
+    await w.append(
+      "tool_calls",
+      {
           id,
           agent_run_id: runId,
           tool_call_id: call.id,
@@ -184,11 +183,10 @@ export class SqlRecorder implements Notifier {
           meta: adapter.json(null),
           created_at: now,
           updated_at: now,
-        })
-        .execute(),
+      },
+      "save_tool_call",
     );
     await w.event("tool.completed", { tool_name: call.name, target, success, duration_ms: result.durationMs ?? 0 }, iteration, call.id);
-    await bestEffort("touch progress", runId, () => w.touch());
   }
 
   async onGovernanceEvent(

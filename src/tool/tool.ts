@@ -25,7 +25,11 @@ export interface ToolOptions<TSchema extends ObjectSchema, TResult> {
   readonly description: string;
   /** A zod object schema; its JSON Schema is what the model sees. */
   readonly parameters: TSchema;
-  /** `"client"` pauses the run instead of executing. @default "server" */
+  /**
+   * `"client"` pauses the run `waiting_client_tool` for the result;
+   * `"human"` pauses it `waiting_human_input` for a person's answer
+   * (`submitInput`), shown the call's `question` argument. @default "server"
+   */
   readonly target?: ToolTarget;
   /** `false` runs the call alone, in order. @default true */
   readonly parallel?: boolean;
@@ -33,7 +37,7 @@ export interface ToolOptions<TSchema extends ObjectSchema, TResult> {
   readonly maxCallsPerRun?: number;
   /** @default 120 */
   readonly timeoutSeconds?: number;
-  /** Required for server tools; never called for client tools. */
+  /** Required for server tools; never called for client or human tools. */
   readonly execute?: (args: z.output<TSchema>, ctx: ToolContext) => TResult | Promise<TResult>;
 }
 
@@ -96,8 +100,8 @@ export function tool<TSchema extends ObjectSchema, TResult>(options: ToolOptions
     fail("parameters", `Tool '${name}' parameters must be a zod object schema (z.object({...})).`);
   }
   const target = options.target ?? "server";
-  if (target !== "server" && target !== "client") {
-    fail("target", `Tool '${name}' target ${JSON.stringify(target)} is not supported. Use "server" or "client".`);
+  if (target !== "server" && target !== "client" && target !== "human") {
+    fail("target", `Tool '${name}' target ${JSON.stringify(target)} is not supported. Use "server", "client" or "human".`);
   }
   const maxCalls = options.maxCallsPerRun ?? null;
   if (maxCalls !== null && (!Number.isInteger(maxCalls) || maxCalls < 1)) {

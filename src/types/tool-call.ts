@@ -1,7 +1,11 @@
-/** Where a tool runs: on the server (executed by the loop) or in the client (the run pauses). */
-export type ToolTarget = "server" | "client";
+/**
+ * Where a tool runs: on the server (executed by the loop), in the client (the
+ * run pauses `waiting_client_tool` for its result) or by a human (the run
+ * pauses `waiting_human_input` for an answer, as with `askHuman()`).
+ */
+export type ToolTarget = "server" | "client" | "human";
 
-export const ToolTarget = { SERVER: "server", CLIENT: "client" } as const satisfies Record<string, ToolTarget>;
+export const ToolTarget = { SERVER: "server", CLIENT: "client", HUMAN: "human" } as const satisfies Record<string, ToolTarget>;
 
 /**
  * One tool call the model asked for. `id` is a dendrux-owned ULID, stable across

@@ -17,8 +17,20 @@ export class NotJsonSerializableError extends TypeError {
   }
 }
 
+/** Deeper values are refused rather than overflowing the stack (Python's default recursion limit is about the same). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A value whose shape cannot be written as JSON text: a circular reference, or nesting past `MAX_JSON_DEPTH`. */
+export class UnencodableShapeError extends TypeError {
+  readonly reason: "circular" | "too_deep";
+  constructor(reason: "circular" | "too_deep") {
+    super(reason === "circular" ? "it contains a circular reference" : `it is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    this.reason = reason;
+  }
+}
+
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
-  return encode(value, options.sortKeys === true);
+  return encode(value, options.sortKeys === true, new Set());
 }
 
 function escapeString(text: string): string {
@@ -39,7 +51,7 @@ function typeNameOf(value: unknown): string {
   return (value as object)?.constructor?.name ?? typeof value;
 }
 
-function encode(value: unknown, sortKeys: boolean): string {
+function encode(value: unknown, sortKeys: boolean, ancestors: Set<object>): string {
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
     case "boolean":
@@ -53,19 +65,31 @@ function encode(value: unknown, sortKeys: boolean): string {
     case "symbol":
       throw new NotJsonSerializableError(typeNameOf(value));
   }
+  const object = value as object;
+  if (ancestors.has(object)) throw new UnencodableShapeError("circular");
+  if (ancestors.size >= MAX_JSON_DEPTH) throw new UnencodableShapeError("too_deep");
+  ancestors.add(object);
+  try {
+    return encodeObject(object, sortKeys, ancestors);
+  } finally {
+    ancestors.delete(object);
+  }
+}
+
+function encodeObject(value: object, sortKeys: boolean, ancestors: Set<object>): string {
   if (Array.isArray(value)) {
-    return `[${value.map((item) => encode(item, sortKeys)).join(", ")}]`;
+    return `[${value.map((item) => encode(item, sortKeys, ancestors)).join(", ")}]`;
   }
   if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
     throw new NotJsonSerializableError(typeNameOf(value));
   }
   const withToJson = value as { toJSON?: () => unknown };
-  if (typeof withToJson.toJSON === "function") return encode(withToJson.toJSON(), sortKeys);
+  if (typeof withToJson.toJSON === "function") return encode(withToJson.toJSON(), sortKeys, ancestors);
   const entries = Object.entries(value as Record<string, unknown>).filter(
     ([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol",
   );
   if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${escapeString(k)}: ${encode(v, sortKeys)}`).join(", ")}}`;
+  return `{${entries.map(([k, v]) => `${escapeString(k)}: ${encode(v, sortKeys, ancestors)}`).join(", ")}}`;
 }
 
 /** A number as Python prints a float: `120` → `120.0`, `0.05` → `0.05`. */

@@ -1,21 +1,6 @@
-/** The run-facing errors for transport failures, with the reference's messages. */
-export class ProviderTimeoutError extends Error {
-  override readonly name = "ProviderTimeoutError";
-  constructor(providerClass: string, timeoutMs: number) {
-    const seconds = timeoutMs / 1000;
-    super(
-      `LLM request timed out after ${Number.isInteger(seconds) ? `${seconds}.0` : seconds}s. The model may need more time for large outputs. ` +
-        `Increase timeout: new ${providerClass}({ model, timeoutMs: 300_000 })`,
-    );
-  }
-}
+import { ProviderConnectionError, ProviderTimeoutError } from "../../errors/provider-error.js";
 
-export class ProviderConnectionError extends Error {
-  override readonly name = "ProviderConnectionError";
-  constructor(api: string, model: string, cause: unknown, streaming = false) {
-    super(`Connection to ${api} ${streaming ? "failed during streaming" : "failed"}. Model: ${model}. Original error: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  }
-}
+export { ProviderConnectionError, ProviderTimeoutError };
 
 /** Maps an SDK's timeout/connection errors (timeout first: it subclasses the connection error). */
 export function wrapTransportError(
