@@ -28,6 +28,8 @@ export class RunWriter {
   #nextOrder: number;
   #leased: boolean;
   #lost: RunAlreadyTerminalError | null = null;
+  /** Appends go out one at a time, in call order: tools of a parallel group finish concurrently. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { nextSequence?: number; nextOrder?: number; leased?: boolean } = {}) {
     this.db = db;
@@ -86,12 +88,23 @@ export class RunWriter {
     if (this.#leased && Number(affected ?? 0) === 0) throw await this.markLost();
   }
 
+  /** Runs `write` after every append queued before it. */
+  #inOrder<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(write, write);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
   /**
    * Fail-closed event append. The number is the writer's counter, raised past
    * anything another writer (a sweep, a cancel) appended meanwhile, in the same
    * statement — so a run never gets a duplicate `sequence_index`.
    */
-  async event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
+  event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
+    return this.#inOrder(() => this.#event(eventType, data, iteration, correlationId));
+  }
+
+  async #event(eventType: string, data: unknown, iteration: number, correlationId: string | null): Promise<void> {
     if (this.#leased && this.#lost) throw this.#lost;
     const wanted = this.#nextSequence;
     const id = newId();
@@ -131,7 +144,11 @@ export class RunWriter {
    * thrown). While the writer holds the run, the row is written only if the
    * run is still `running`.
    */
-  async append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
+  append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
+    return this.#inOrder(() => this.#append(table, values, label));
+  }
+
+  async #append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
     if (this.#leased && this.#lost) throw this.#lost;
     const columns = Object.keys(values);
     const result = await retryTransient(this.adapter, label, this.runId, () => {

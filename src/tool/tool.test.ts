@@ -28,7 +28,7 @@ describe("tool()", () => {
     [{ name: "bad name" }, "name", /must match/],
     [{ name: "x".repeat(65) }, "name", /must match/],
     [{ parameters: z.string() }, "parameters", /zod object schema/],
-    [{ target: "human" }, "target", /not supported/],
+    [{ target: "browser" }, "target", /not supported/],
     [{ maxCallsPerRun: 0 }, "maxCallsPerRun", /positive integer/],
     [{ timeoutSeconds: -1 }, "timeoutSeconds", /positive number/],
     [{ execute: undefined }, "execute", /needs an execute function/],

@@ -89,7 +89,7 @@ describeEachBackend("sweep and retry", (backend) => {
     expect(await store.getEvents(id)).toMatchObject([{ eventType: "run.interrupted", sequenceIndex: 0, data: { failure_reason: "never_started" } }]);
   });
 
-  it("a run swept while it is still alive never duplicates a sequence number", async () => {
+  it("a run swept while it is still alive stops at its next write: nothing after run.interrupted, run() rejects", async () => {
     const entered = deferred();
     const release = deferred();
     const slow = tool({ name: "slow", description: "", parameters: z.object({}), execute: async () => (entered.resolve(), await release.promise, "ok") });
@@ -101,13 +101,14 @@ describeEachBackend("sweep and retry", (backend) => {
     const swept = await sweep({ databaseUrl: database.url, staleRunningMs: 60_000 });
     expect(swept.staleRunning.map((r) => r.runId)).toContain(row!.runId);
     release.resolve();
-    const result = await pending;
-    expect(result.status).toBe("success");
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunAlreadyTerminalError);
+    expect(error).toMatchObject({ runId: row!.runId, currentStatus: "error", failureReason: "stale_running" });
     const events = await store.getEvents(row!.runId);
-    const sequence = events.map((e) => e.sequenceIndex);
-    expect(new Set(sequence).size).toBe(sequence.length);
-    expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "run.interrupted", "tool.completed", "llm.completed"]);
-    // The sweep won: the late finish does not overwrite the error.
+    expect(events.map((e) => e.sequenceIndex)).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => e.eventType)).toEqual(["run.started", "llm.completed", "run.interrupted"]);
+    expect(await store.getToolInvocations(row!.runId)).toEqual([]);
+    // The sweep won: the row keeps its error.
     expect((await store.getRun(row!.runId))!.status).toBe("error");
   });
 
