@@ -2,9 +2,49 @@ import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const restrict = (patterns, message) => ({
-  "no-restricted-imports": ["error", { patterns: patterns.map((group) => ({ group: [group], message })) }],
-});
+const EDGES = ["http", "dashboard", "cli", "guardrails", "notifiers", "mcp", "skills"];
+// Package names as anchored regular expressions (a bare name would also match a folder of that name).
+const DATABASE_LIBRARIES = ["^kysely(/|$)", "^better-sqlite3$", "^pg$"];
+const VENDOR_SDKS = ["^@anthropic-ai/", "^openai(/|$)", "^@modelcontextprotocol/", "^@opentelemetry/", "^hono(/|$)", "^@hono/"];
+
+/** Folder → the src/ folders it may not import, and the packages it may not use. */
+const LAYERS = {
+  util: { folders: ["tool", "types", "errors", "llm", "strategies", "loops", "runtime", "agent", "store", ...EDGES] },
+  errors: { folders: ["tool", "llm", "strategies", "loops", "runtime", "agent", "store", ...EDGES] },
+  types: { folders: ["llm", "strategies", "loops", "runtime", "agent", "store", ...EDGES] },
+  tool: { folders: ["llm", "strategies", "loops", "runtime", "agent", "store", ...EDGES] },
+  llm: { folders: ["strategies", "loops", "runtime", "agent", "store", ...EDGES], packages: DATABASE_LIBRARIES },
+  strategies: { folders: ["loops", "runtime", "agent", "store", ...EDGES], packages: [...DATABASE_LIBRARIES, ...VENDOR_SDKS] },
+  loops: { folders: ["runtime", "agent", "store", ...EDGES], packages: [...DATABASE_LIBRARIES, ...VENDOR_SDKS] },
+  runtime: { folders: ["agent", "store", ...EDGES], packages: [...DATABASE_LIBRARIES, ...VENDOR_SDKS] },
+  // The facade is where the pieces meet: it opens the store (lazily) but never an edge.
+  agent: { folders: EDGES, packages: [...DATABASE_LIBRARIES, ...VENDOR_SDKS] },
+  store: { folders: ["agent", ...EDGES], packages: VENDOR_SDKS },
+};
+
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, { folders, packages = [] }]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    ignores: [`src/${layer}/**/*.test.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...folders.map((folder) => ({
+              regex: `^(\\.\\.?/)+(.*/)?${folder}/`,
+              message: `src/${layer} may not import src/${folder}: imports point down the layers (agent → runtime → loops → strategies → llm), and the core never imports an edge.`,
+            })),
+            ...packages.map((regex) => ({
+              regex,
+              message: `src/${layer} may not use this package: only src/store talks to a database, only src/llm/<vendor> and the edges use vendor SDKs.`,
+            })),
+          ],
+        },
+      ],
+    },
+  }));
+}
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "test/compat/reference/**/*.py"] },
@@ -22,22 +62,9 @@ export default tseslint.config(
     files: ["src/**/*.ts", "test/**/*.ts", "examples/**/*.ts", "bench/**/*.ts"],
     rules: { "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Use named exports." }] },
   },
-  // Layering: dependencies point one way. Only src/store talks to databases;
-  // only src/llm/<vendor> talks to a vendor SDK; the core never imports the edges.
-  {
-    files: ["src/**/*.ts"],
-    ignores: ["src/store/**"],
-    rules: restrict(["kysely", "better-sqlite3", "pg", "kysely/*"], "Only src/store may talk to a database."),
-  },
-  {
-    files: ["src/loops/**/*.ts", "src/strategies/**/*.ts", "src/runtime/**/*.ts", "src/types/**/*.ts", "src/tool/**/*.ts"],
-    rules: restrict(
-      ["**/notifiers/*", "**/http/*", "**/cli/*", "**/store/*", "@anthropic-ai/*", "openai", "kysely", "better-sqlite3", "pg"],
-      "The core never imports edges, databases or vendor SDKs.",
-    ),
-  },
-  {
-    files: ["src/llm/**/*.ts"],
-    rules: restrict(["**/loops/*", "**/runtime/*", "**/agent/*", "**/store/*", "kysely", "pg", "better-sqlite3"], "A provider never knows about the loop or storage."),
-  },
+  // Layering: imports point one way, agent → runtime → loops → strategies → llm,
+  // all above tool / types / errors / util. Only src/store talks to a database;
+  // the edges (http, dashboard, cli, guardrails, notifiers, mcp, skills) may
+  // import the core, never the other way round.
+  ...layerRules(),
 );

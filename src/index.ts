@@ -3,7 +3,7 @@
  * @module
  */
 export { Agent } from "./agent/agent.js";
-export type { AgentOptions, ApprovalDecision, ResumeOptions, RetryOptions, RunOptions, SubmitOptions } from "./agent/agent-options.js";
+export type { AgentOptions, ApprovalDecision, CallApproval, ResumeOptions, RetryOptions, RunOptions, SubmitOptions } from "./agent/agent-options.js";
 export { ChatMessage } from "./agent/chat-message.js";
 export type { ChatRole } from "./agent/chat-message.js";
 export { ContextBlock } from "./agent/context-block.js";
@@ -21,7 +21,10 @@ export type { ToolSource } from "./types/tool-source.js";
 export type { Finding, Guardrail, GuardrailAction } from "./types/guardrail.js";
 export { ReActLoop } from "./loops/react-loop.js";
 export { SingleCall } from "./loops/single-call.js";
-export type { Loop, LoopAgent, LoopContext, LoopOutcome, RunState } from "./loops/loop.js";
+export type { ApprovalDecisions, Loop, LoopAgent, LoopContext, LoopOutcome, PendingBatch, PendingCalls, RunState } from "./loops/loop.js";
+export type { BudgetLimits, IncomingScan, LoopGuard, LoopHooks, OutgoingScan } from "./loops/ports.js";
+export { finishPendingBatch, runToolBatch } from "./loops/tool-batch.js";
+export type { BatchInput } from "./loops/tool-batch.js";
 export { NativeToolCalling } from "./strategies/native-tool-calling.js";
 export type { BuildMessagesInput, BuiltRequest, Strategy } from "./strategies/strategy.js";
 export { RunStream } from "./runtime/run-stream.js";

@@ -9,7 +9,7 @@ import type { Notifier } from "../types/notifier.js";
 import type { ToolResult } from "../types/tool-call.js";
 import type { ToolSource } from "../types/tool-source.js";
 import type { Guardrail } from "../types/guardrail.js";
-import type { Skill } from "../skills/skill.js";
+import type { Skill } from "./skill.js";
 import type { Budget } from "./budget.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { ContextBlock } from "./context-block.js";

@@ -1,6 +1,6 @@
 import { ValidationError } from "../errors/validation-error.js";
-import { Skill } from "../skills/skill.js";
-import { promptWithBodies, promptWithCatalogue, USE_SKILL, useSkillTool } from "../skills/skill-delivery.js";
+import { Skill } from "./skill.js";
+import { promptWithBodies, promptWithCatalogue, USE_SKILL, useSkillTool } from "./skill-delivery.js";
 import type { AnyTool } from "../tool/tool.js";
 import { logger } from "../util/logger.js";
 

@@ -1,6 +1,7 @@
 import type { Finding, Guardrail } from "../types/guardrail.js";
 import type { Message } from "../types/message.js";
 import type { ToolCall } from "../types/tool-call.js";
+import type { IncomingScan, LoopGuard, OutgoingScan } from "../loops/ports.js";
 
 const MAX_DEPTH = 50;
 const PLACEHOLDER = /<<([A-Z][A-Z_]*)_(\d+)>>/g;
@@ -39,13 +40,6 @@ function blockMessage(guardrail: Guardrail, finding: Finding, suffix: string): s
   return `Guardrail ${pythonRepr((guardrail as object).constructor.name)} blocked: ${finding.entityType} matched ${pythonRepr(snippet)}${suffix}`;
 }
 
-export interface IncomingScan {
-  /** The messages as the provider sees them. */
-  readonly messages: Message[];
-  readonly findings: Finding[];
-  readonly changed: boolean;
-  readonly blocked: string | null;
-}
 
 /**
  * Applies a run's guardrails. Redaction replaces each value with a
@@ -53,7 +47,7 @@ export interface IncomingScan {
  * across messages, iterations, guardrails and pauses — through one mapping
  * shared with the run state (and persisted in `agent_runs.pii_mapping`).
  */
-export class GuardEngine {
+export class GuardEngine implements LoopGuard {
   readonly guardrails: readonly Guardrail[];
   /** placeholder → value; the run state's own object, mutated in place. */
   readonly mapping: Record<string, string>;
@@ -128,7 +122,7 @@ export class GuardEngine {
   }
 
   /** After an LLM call: the text, then each tool call's arguments. Detection only — nothing is changed. */
-  async outgoing(text: string | null, calls: readonly ToolCall[]): Promise<{ findings: Finding[]; blocked: string | null }> {
+  async outgoing(text: string | null, calls: readonly ToolCall[]): Promise<OutgoingScan> {
     const findings: Finding[] = [];
     if (text) {
       for (const guardrail of this.guardrails) {

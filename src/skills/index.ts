@@ -2,4 +2,4 @@
  * Skills: `SKILL.md` instructions the model activates on demand.
  * @module
  */
-export { Skill } from "./skill.js";
+export { Skill } from "../agent/skill.js";

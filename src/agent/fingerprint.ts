@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { ChatMessage } from "../agent/chat-message.js";
-import type { ContextBlock } from "../agent/context-block.js";
+import type { ChatMessage } from "./chat-message.js";
+import type { ContextBlock } from "./context-block.js";
 import { pythonJsonDumps } from "../util/python-json.js";
 
 export interface FingerprintInput {

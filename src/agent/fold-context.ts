@@ -1,5 +1,5 @@
-import { ChatMessage } from "../agent/chat-message.js";
-import { ContextBlock } from "../agent/context-block.js";
+import { ChatMessage } from "./chat-message.js";
+import { ContextBlock } from "./context-block.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { Message } from "../types/message.js";
 
