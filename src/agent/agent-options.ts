@@ -93,12 +93,16 @@ export type ApprovalDecision =
 export interface ResumeOptions extends SubmitOptions {
   readonly toolResults?: readonly ToolResult[];
   readonly userInput?: string;
+  /** Per-call approval decisions (as `submitApproval(runId, { decisions })`). */
+  readonly decisions?: readonly CallApproval[];
 }
 
 export function resumeInput(options: ResumeOptions): ResumeInput {
-  if (options.toolResults !== undefined && options.userInput !== undefined) {
-    throw new ValidationError({ field: "toolResults", message: "Cannot provide both toolResults and userInput to resume()." });
+  const given = (["toolResults", "userInput", "decisions"] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) {
+    throw new ValidationError({ field: given[0]!, message: `Cannot provide both ${given[0]} and ${given[1]} to resume().` });
   }
+  if (options.decisions !== undefined) return approvalInput({ decisions: options.decisions });
   if (options.toolResults !== undefined) return { kind: "tool_results", results: options.toolResults };
   if (options.userInput !== undefined) {
     if (typeof options.userInput !== "string") throw new ValidationError({ field: "userInput", message: "userInput must be a string." });

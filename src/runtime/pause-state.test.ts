@@ -37,4 +37,19 @@ describe("pause_data", () => {
       expect(() => parsePauseData("run-x", fixture(name)), name).toThrow(/Run 'run-x' has malformed pause data/);
     }
   });
+
+  it("names the field of a corrupt blob", () => {
+    const raw = fixture("v1-reference-client-tool.json");
+    const bad = { ...raw, history: [raw.history[0], { ...raw.history[1], role: "robot" }] };
+    expect(() => parsePauseData("run-y", bad)).toThrow(/Run 'run-y' has malformed pause data: history\[1\]\.role: /);
+    expect(() => parsePauseData("run-y", { ...raw, iteration: -1 })).toThrow(/iteration: /);
+    expect(() => parsePauseData("run-y", { ...raw, steps: [{ action: { type: "dance" } }] })).toThrow(/steps\[0\]\.action/);
+  });
+
+  it("keeps approvals of a batch paused again after its approval", () => {
+    const state = parsePauseData("r4", { ...fixture("v1-reference-client-tool.json"), approved_call_ids: ["01M8TEA1VK0000000000000002"] });
+    expect(state.approvedCallIds).toEqual(["01M8TEA1VK0000000000000002"]);
+    expect(toPauseData(state).approved_call_ids).toEqual(["01M8TEA1VK0000000000000002"]);
+    expect("approved_call_ids" in toPauseData({ ...state, approvedCallIds: [] })).toBe(false);
+  });
 });
