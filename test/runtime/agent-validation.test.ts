@@ -104,6 +104,12 @@ describe("Agent construction rules", () => {
   it("rejects bad databaseUrl forms at construction", () => {
     expect(rejection(() => new Agent({ ...base, databaseUrl: "mysql://x" })).field).toBe("databaseUrl");
   });
+
+  it.each([0, 5, 1.5, 3_600_001, "1000"])("rejects heartbeatMs %o, naming the range", (heartbeatMs) => {
+    const error = rejection(() => new Agent({ ...base, heartbeatMs: heartbeatMs as number }));
+    expect(error.field).toBe("heartbeatMs");
+    expect(error.message).toContain("heartbeatMs must be an integer between 10 and 3600000");
+  });
 });
 
 describe("run option rules", () => {

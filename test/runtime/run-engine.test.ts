@@ -271,6 +271,43 @@ describeEachBackend("one run engine", (backend) => {
     await contiguous(paused.runId);
   });
 
+  it("a batch with a client tool and a question pauses for the client first, then for the human", async () => {
+    const llm = new MockLLM([
+      { toolCalls: [{ name: "read_range", params: { sheet: "S" } }, { name: "ask_human", params: { question: "Which cell?" } }] },
+      "done",
+    ]);
+    const a = agent(llm, [readRange, askHuman()]);
+    const paused = await a.run("go");
+    expect(paused.status).toBe("waiting_client_tool");
+    expect(paused.pendingToolCalls!.map((c) => c.name)).toEqual(["read_range", "ask_human"]);
+    const [read] = paused.pendingToolCalls!;
+    const asked = await a.submitToolResults(paused.runId, [{ name: "read_range", callId: read!.id, payload: "[[1]]" }]);
+    expect(asked).toMatchObject({ status: "waiting_human_input", answer: "Which cell?" });
+    expect(asked.pendingToolCalls!.map((c) => c.name)).toEqual(["ask_human"]);
+    const done = await a.submitInput(paused.runId, "A1");
+    expect(done.status).toBe("success");
+    expect(llm.calls[1]!.messages.filter((m) => m.role === "tool").map((m) => [m.name, m.content])).toEqual([
+      ["read_range", "[[1]]"],
+      ["ask_human", '"A1"'],
+    ]);
+    await contiguous(paused.runId);
+  });
+
+  it("resumeStream takes per-call decisions and streams the approved call's result", async () => {
+    const { refund, executed } = countingRefund();
+    const a = agent([{ toolCalls: [{ name: "refund", params: { id: "o1" } }, { name: "refund", params: { id: "o2" } }] }, "done"], [refund], {
+      requireApproval: ["refund"],
+    });
+    const paused = await a.run("go");
+    const [first, second] = paused.pendingToolCalls!;
+    const events: string[] = [];
+    for await (const event of a.resumeStream(paused.runId, { decisions: [{ callId: first!.id, approved: false }, { callId: second!.id, approved: true }] })) {
+      events.push(event.type === "tool_result" ? `tool_result:${event.toolCall.params.id as string}` : event.type);
+    }
+    expect(events).toEqual(["run_resumed", "tool_result:o2", "text_delta", "run_completed"]);
+    expect(executed).toEqual(["o2"]);
+  });
+
   it("askHuman round trip: paused in one OS process, answered in another", async () => {
     const node = async (...args: string[]) => {
       const { stdout } = await execute(process.execPath, ["--import", "tsx", join(root, "test/support/ask-human-child.ts"), database.url, ...args], {

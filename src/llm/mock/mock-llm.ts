@@ -1,3 +1,4 @@
+import { ProviderError } from "../../errors/provider-error.js";
 import type { LLMProvider, LLMRequest, ProviderCallOptions, ProviderCapabilities } from "../provider.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { Message } from "../../types/message.js";
@@ -117,7 +118,7 @@ export class MockLLM implements LLMProvider {
     const index = this.#calls.length;
     const step = this.#script[index];
     if (step === undefined) {
-      throw new Error(`MockLLM exhausted: ${index} calls made but only ${this.#script.length} responses provided`);
+      throw new ProviderError(`MockLLM exhausted: ${index} calls made but only ${this.#script.length} responses provided`);
     }
     const system = request.messages.find((m) => m.role === "system");
     this.#calls.push({

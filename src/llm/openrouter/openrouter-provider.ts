@@ -1,3 +1,5 @@
+import { ValidationError } from "../../errors/validation-error.js";
+import { ProviderError } from "../../errors/provider-error.js";
 import { logger } from "../../util/logger.js";
 import { OpenAIProvider, type OpenAIProviderOptions } from "../openai/openai-provider.js";
 import type { LLMRequest } from "../provider.js";
@@ -61,9 +63,10 @@ export class OpenRouterProvider extends OpenAIProvider {
   constructor(options: OpenRouterProviderOptions) {
     const apiKey = options.apiKey || process.env.OPENROUTER_API_KEY;
     if (!apiKey) {
-      throw new Error(
-        "OpenRouterProvider needs an API key. Pass apiKey or set the OPENROUTER_API_KEY environment variable (create one at https://openrouter.ai/keys).",
-      );
+      throw new ValidationError({
+        field: "apiKey",
+        message: "OpenRouterProvider needs an API key. Pass apiKey or set the OPENROUTER_API_KEY environment variable (create one at https://openrouter.ai/keys).",
+      });
     }
     const headers = { ...options.defaultHeaders };
     if (options.appUrl) headers["HTTP-Referer"] = options.appUrl;
@@ -125,7 +128,7 @@ export class OpenRouterProvider extends OpenAIProvider {
       "It will return plain text and never call your tools. Choose a tool-capable model " +
       "(see https://openrouter.ai/models?supported_parameters=tools), or run this agent without tools. " +
       "Pass requireNativeTools: false to downgrade this error to a warning.";
-    if (this.#requireNativeTools) throw new Error(message);
+    if (this.#requireNativeTools) throw new ProviderError(message);
     this.#warnOnce(`${model}:no-tools`, message);
   }
 
@@ -135,7 +138,7 @@ export class OpenRouterProvider extends OpenAIProvider {
     if (refresh || (await catalogs.get(key)) === "unavailable") catalogs.delete(key);
     if (!catalogs.has(key)) catalogs.set(key, fetchCatalog(this.baseURL));
     const catalog = await catalogs.get(key)!;
-    if (catalog === "unavailable") throw new Error("OpenRouter model catalog unavailable.");
+    if (catalog === "unavailable") throw new ProviderError("OpenRouter model catalog unavailable.");
     return [...catalog.values()];
   }
 }

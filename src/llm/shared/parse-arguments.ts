@@ -1,3 +1,4 @@
+import { ProviderError } from "../../errors/provider-error.js";
 import { logger } from "../../util/logger.js";
 
 /** Streamed tool arguments: malformed JSON becomes `{}` with a warning (the reference's lossy parse). */
@@ -21,7 +22,7 @@ export function parseArgumentsStrict(raw: unknown, name: string, callId: string)
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new Error(`Tool call '${name}' (id=${callId}) returned invalid JSON arguments: ${JSON.stringify(raw)}`);
+    throw new ProviderError(`Tool call '${name}' (id=${callId}) returned invalid JSON arguments: ${JSON.stringify(raw)}`);
   }
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
