@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   Agent,
@@ -23,8 +23,7 @@ import {
   type LLMResponse,
 } from "../../src/index.js";
 import { MockLLM, type MockStep } from "../../src/llm/mock/index.js";
-import { RunStore } from "../../src/store/index.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, useRunDatabase } from "../support/backends.js";
 import { deferred, readRange, sleep } from "../support/tools.js";
 
 const execute = promisify(execFile);
@@ -61,33 +60,14 @@ class DeafProvider implements LLMProvider {
 }
 
 describeEachBackend("one run engine", (backend) => {
-  let database: TestDatabase;
-  let store: RunStore;
-  const agents: Agent[] = [];
-  beforeAll(async () => {
-    database = await backend.create();
-    store = RunStore.fromDatabaseUrl(database.url);
-  });
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await store.close();
-    await database.cleanup();
-  });
-  const agent = (script: MockStep[] | LLMProvider, tools: AnyTool[], extra: Partial<ConstructorParameters<typeof Agent>[0]> = {}) => {
-    const a = new Agent({
-      name: "Engine",
-      provider: Array.isArray(script) ? new MockLLM(script) : script,
-      prompt: "p",
-      tools,
-      databaseUrl: database.url,
-      ...extra,
-    });
-    agents.push(a);
-    return a;
-  };
-  const eventTypes = async (runId: string) => (await store.getEvents(runId)).map((e) => e.eventType);
+  const database = useRunDatabase(backend);
+  const agent = (script: MockStep[] | LLMProvider, tools: AnyTool[], extra: Partial<ConstructorParameters<typeof Agent>[0]> = {}) =>
+    database.track(
+      new Agent({ name: "Engine", provider: Array.isArray(script) ? new MockLLM(script) : script, prompt: "p", tools, databaseUrl: database.url, ...extra }),
+    );
+  const eventTypes = async (runId: string) => (await database.store.getEvents(runId)).map((e) => e.eventType);
   const contiguous = async (runId: string) => {
-    const events = await store.getEvents(runId);
+    const events = await database.store.getEvents(runId);
     expect(events.map((e) => e.sequenceIndex)).toEqual(events.map((_, i) => i));
   };
 
@@ -109,7 +89,7 @@ describeEachBackend("one run engine", (backend) => {
     expect(done).toMatchObject({ status: "success", answer: "done" });
     expect(executed).toEqual(["o1"]);
 
-    const tools = await store.getToolInvocations(paused.runId);
+    const tools = await database.store.getToolInvocations(paused.runId);
     expect(tools.map((t) => [t.toolName, t.target, t.success])).toEqual([
       ["refund", "server", true],
       ["read_range", "client", true],
@@ -159,7 +139,7 @@ describeEachBackend("one run engine", (backend) => {
     }
     expect(executed).toEqual(["o1"]);
 
-    const decided = (await store.getEvents(paused.runId)).filter((e) => e.eventType === "approval.decided");
+    const decided = (await database.store.getEvents(paused.runId)).filter((e) => e.eventType === "approval.decided");
     expect(decided.map((e) => e.data)).toEqual([
       { decision: "approved", run_id: paused.runId, call_id: first!.id },
       { decision: "rejected", run_id: paused.runId, call_id: second!.id },
@@ -178,7 +158,7 @@ describeEachBackend("one run engine", (backend) => {
     const a = agent([{ toolCalls: [{ name: "refund", params: { id: "o1" } }, { name: "refund", params: { id: "o2" } }] }], [refund], { requireApproval: ["refund"] });
     const paused = await a.run("go");
     const [first, second] = paused.pendingToolCalls!;
-    const before = { row: await store.getRun(paused.runId), events: await store.getEvents(paused.runId) };
+    const before = { row: await database.store.getRun(paused.runId), events: await database.store.getEvents(paused.runId) };
 
     const missing = a.submitApproval(paused.runId, { decisions: [{ callId: first!.id, approved: true }] });
     await expect(missing).rejects.toBeInstanceOf(ValidationError);
@@ -204,8 +184,8 @@ describeEachBackend("one run engine", (backend) => {
     );
     await expect(a.submitApproval(paused.runId, { approved: true, decisions: [] } as never)).rejects.toThrow("takes either approved (the whole batch) or decisions");
 
-    expect(await store.getRun(paused.runId)).toEqual(before.row);
-    expect(await store.getEvents(paused.runId)).toEqual(before.events);
+    expect(await database.store.getRun(paused.runId)).toEqual(before.row);
+    expect(await database.store.getEvents(paused.runId)).toEqual(before.events);
     expect(executed).toEqual([]);
   });
 
@@ -237,7 +217,7 @@ describeEachBackend("one run engine", (backend) => {
       requireApproval: ["refund"],
     });
     const paused = await a.run("go");
-    const before = { row: await store.getRun(paused.runId), events: await store.getEvents(paused.runId) };
+    const before = { row: await database.store.getRun(paused.runId), events: await database.store.getEvents(paused.runId) };
 
     const lacking = agent(["x"], [readRange]);
     const refused = lacking.submitApproval(paused.runId, { approved: true });
@@ -249,8 +229,8 @@ describeEachBackend("one run engine", (backend) => {
     expect(error).toBeInstanceOf(PendingToolMismatchError);
     expect(error).toMatchObject({ runId: paused.runId, toolName: "read_range", expectedTarget: "client", actualTarget: "server" });
 
-    expect(await store.getRun(paused.runId)).toEqual(before.row);
-    expect(await store.getEvents(paused.runId)).toEqual(before.events);
+    expect(await database.store.getRun(paused.runId)).toEqual(before.row);
+    expect(await database.store.getEvents(paused.runId)).toEqual(before.events);
   });
 
   it("askHuman pauses waiting_human_input with the question, and the answer becomes the call's result", async () => {
@@ -259,14 +239,14 @@ describeEachBackend("one run engine", (backend) => {
     const paused = await a.run("refund my order");
     expect(paused).toMatchObject({ status: "waiting_human_input", answer: "Which order?" });
     expect(paused.pendingToolCalls!.map((c) => [c.name, c.params])).toEqual([["ask_human", { question: "Which order?", options: ["o1", "o2"] }]]);
-    const pauses = await store.getPauses(paused.runId);
+    const pauses = await database.store.getPauses(paused.runId);
     expect(pauses[0]!.pendingToolCalls).toMatchObject([{ name: "ask_human", target: "human" }]);
 
     const done = await a.submitInput(paused.runId, "o2");
     expect(done).toMatchObject({ status: "success", answer: "Refunding o2." });
     const toolMessage = llm.calls[1]!.messages.find((m) => m.role === "tool")!;
     expect(toolMessage).toMatchObject({ name: "ask_human", callId: paused.pendingToolCalls![0]!.id, content: '"o2"' });
-    const [row] = await store.getToolInvocations(paused.runId);
+    const [row] = await database.store.getToolInvocations(paused.runId);
     expect(row).toMatchObject({ toolName: "ask_human", target: "human", success: true, result: "o2" });
     await contiguous(paused.runId);
   });
@@ -358,8 +338,8 @@ describeEachBackend("one run engine", (backend) => {
     const types = await eventTypes(runId);
     expect(types.at(-1)).toBe("run.interrupted");
     expect(types).toEqual(["run.started", "llm.completed", "run.interrupted"]);
-    expect(await store.getToolInvocations(runId)).toEqual([]);
-    expect((await store.getRun(runId))!.status).toBe("error");
+    expect(await database.store.getToolInvocations(runId)).toEqual([]);
+    expect((await database.store.getRun(runId))!.status).toBe("error");
   });
 
   it("cancellation settles when the provider ignores the signal: caller's signal, cancelRun here, cancelRun from another agent", async () => {
@@ -382,17 +362,17 @@ describeEachBackend("one run engine", (backend) => {
     await here.entered.promise;
     await b.cancelRun(stream.runId);
     expect((await events).at(-1)).toBe("run_cancelled");
-    expect((await store.getRun(stream.runId))!.status).toBe("cancelled");
+    expect((await database.store.getRun(stream.runId))!.status).toBe("cancelled");
 
     const elsewhere = new DeafProvider();
     const c = agent(elsewhere, [], { heartbeatMs: 100 });
     const run = c.run("go");
     await elsewhere.entered.promise;
-    const [row] = await store.listRuns({ status: "running", agentName: "Engine" });
+    const [row] = await database.store.listRuns({ status: "running", agentName: "Engine" });
     const other = agent(["x"], []);
     await other.cancelRun(row!.runId);
     expect((await run).status).toBe("cancelled");
-    expect((await store.getRun(row!.runId))!.status).toBe("cancelled");
+    expect((await database.store.getRun(row!.runId))!.status).toBe("cancelled");
     expect((await eventTypes(row!.runId)).filter((t) => t === "run.cancelled")).toHaveLength(1);
   }, 10_000);
 
@@ -405,7 +385,7 @@ describeEachBackend("one run engine", (backend) => {
     await entered.promise;
     controller.abort(new Error("stop"));
     await expect(pending).rejects.toThrow("stop");
-    const [row] = await store.listRuns({ agentName: "Engine", limit: 1 });
+    const [row] = await database.store.listRuns({ agentName: "Engine", limit: 1 });
     expect(row!.status).toBe("cancelled");
   }, 10_000);
 
@@ -436,7 +416,7 @@ describeEachBackend("one run engine", (backend) => {
     const [first, second] = llm.calls[1]!.messages.filter((m) => m.role === "tool");
     expect(first!.content).toContain("Tool 'circular' returned a value that cannot be encoded as JSON: it contains a circular reference");
     expect(second!.content).toContain("Tool 'deep' returned a value that cannot be encoded as JSON: it is nested deeper than");
-    const rows = await store.getToolInvocations(result.runId);
+    const rows = await database.store.getToolInvocations(result.runId);
     expect(rows.map((r) => r.success)).toEqual([false, false]);
   });
 
@@ -446,7 +426,7 @@ describeEachBackend("one run engine", (backend) => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ message: "provider down", cause: { message: "provider down" } });
     const runId = (error as ProviderError).runId!;
-    expect((await store.getRun(runId))!).toMatchObject({ status: "error", error: "provider down" });
+    expect((await database.store.getRun(runId))!).toMatchObject({ status: "error", error: "provider down" });
 
   });
 });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
+import { afterAll, beforeAll } from "vitest";
+import { RunStore } from "../../src/store/index.js";
 import { createDialect } from "../../src/store/dialect/create-dialect.js";
 import type { StoreAdapter } from "../../src/store/dialect/store-dialect.js";
 import type { Database } from "../../src/store/schema.js";
@@ -85,4 +87,39 @@ export const BACKENDS: readonly Backend[] = [
 /** Registers one `describe` per backend; a skipped backend says why in its title. */
 export function describeEachBackend(title: string, fn: (backend: Backend) => void): void {
   for (const backend of BACKENDS) describeRequiring(backend.skipReason, `${title} [${backend.name}]`, () => fn(backend));
+}
+
+/**
+ * A fresh database and a `RunStore` on it for one suite (created before its
+ * tests, dropped after). Agents passed to `track` are closed at the end.
+ */
+export function useRunDatabase(backend: Backend): {
+  readonly url: string;
+  readonly store: RunStore;
+  track<T extends { close(): Promise<void> }>(closable: T): T;
+} {
+  let database: TestDatabase | null = null;
+  let store: RunStore | null = null;
+  const tracked: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    database = await backend.create();
+    store = RunStore.fromDatabaseUrl(database.url);
+  });
+  afterAll(async () => {
+    await Promise.all(tracked.map((c) => c.close()));
+    await store?.close();
+    await database?.cleanup();
+  });
+  return {
+    get url() {
+      return database!.url;
+    },
+    get store() {
+      return store!;
+    },
+    track(closable) {
+      tracked.push(closable);
+      return closable;
+    },
+  };
 }
