@@ -5,6 +5,7 @@ import type { LLMResponse } from "../types/llm-response.js";
 import type { ProviderStreamEvent, RunEvent } from "../types/run-event.js";
 import { ProviderError } from "../errors/provider-error.js";
 import type { LoopContext } from "./loop.js";
+import { PlaceholderStream } from "./placeholder-stream.js";
 import { raceAbort } from "./race-abort.js";
 
 /**
@@ -44,6 +45,10 @@ async function* streamOrComplete(
   const source = ctx.provider.stream ? ctx.provider.stream(request) : fallbackStream(ctx.provider, request);
   const iterator = source[Symbol.asyncIterator]();
   const runId = ctx.runId;
+  // With guardrails the caller sees real values; with a blocking one, the text only once it passed (the loop shows it).
+  const holdText = ctx.guard?.mayBlockOutput ?? false;
+  const text = ctx.guard ? new PlaceholderStream(ctx.guard) : null;
+  const reasoning = ctx.guard ? new PlaceholderStream(ctx.guard) : null;
   try {
     while (true) {
       const next: IteratorResult<ProviderStreamEvent> = await raceAbort(inScope(() => iterator.next()), ctx.signal);
@@ -51,9 +56,12 @@ async function* streamOrComplete(
       const event = next.value;
       switch (event.type) {
         case "text_delta":
-        case "reasoning_delta":
-          yield { type: event.type, runId, text: event.text };
+        case "reasoning_delta": {
+          if (holdText) break;
+          const shown = event.type === "text_delta" ? (text?.push(event.text) ?? event.text) : (reasoning?.push(event.text) ?? event.text);
+          if (shown) yield { type: event.type, runId, text: shown };
           break;
+        }
         case "tool_use_start":
           onToolEvent?.("tool_use_start");
           yield { type: "tool_use_start", runId, toolName: event.toolName, toolCallId: event.toolCallId };
@@ -62,8 +70,13 @@ async function* streamOrComplete(
           onToolEvent?.("tool_use_end");
           yield { type: "tool_use_end", runId, toolCall: event.toolCall, toolName: event.toolCall.name, toolCallId: event.toolCallId };
           break;
-        case "done":
+        case "done": {
+          const restOfReasoning = holdText ? "" : (reasoning?.flush() ?? "");
+          if (restOfReasoning) yield { type: "reasoning_delta", runId, text: restOfReasoning };
+          const restOfText = holdText ? "" : (text?.flush() ?? "");
+          if (restOfText) yield { type: "text_delta", runId, text: restOfText };
           return event.response;
+        }
       }
     }
   } finally {

@@ -41,6 +41,11 @@ export interface LoopGuard {
   outgoing(text: string | null, calls: readonly ToolCall[]): Promise<OutgoingScan>;
   /** Real values for placeholders, at any depth (tools get real arguments). */
   deanonymize<T>(value: T): T;
+  /**
+   * `true` when a guardrail may block the model's output: a streamed answer is
+   * then shown only once it passed the scan, never a blocked one in pieces.
+   */
+  readonly mayBlockOutput: boolean;
 }
 
 /** An advisory token budget (`Budget` satisfies it). */

@@ -35,9 +35,12 @@ export function deoverlap(findings: readonly Finding[]): Finding[] {
   return kept;
 }
 
+/**
+ * What a block says: the guardrail, the entity type and where it matched — never
+ * the matched text, which is exactly what must not be stored.
+ */
 function blockMessage(guardrail: Guardrail, finding: Finding, suffix: string): string {
-  const snippet = finding.text.length > 80 ? `${finding.text.slice(0, 80)}...` : finding.text;
-  return `Guardrail ${pythonRepr((guardrail as object).constructor.name)} blocked: ${finding.entityType} matched ${pythonRepr(snippet)}${suffix}`;
+  return `Guardrail ${pythonRepr((guardrail as object).constructor.name)} blocked: ${finding.entityType} at characters ${finding.start}-${finding.end}${suffix}`;
 }
 
 
@@ -64,6 +67,10 @@ export class GuardEngine implements LoopGuard {
       const n = Number(inner.slice(cut + 1));
       if (cut > 0 && Number.isInteger(n)) this.#counters.set(inner.slice(0, cut), Math.max(this.#counters.get(inner.slice(0, cut)) ?? 0, n));
     }
+  }
+
+  get mayBlockOutput(): boolean {
+    return this.guardrails.some((g) => g.action === "block");
   }
 
   /** How many values the mapping holds; grows as redaction meets new values. */
@@ -159,6 +166,23 @@ export class GuardEngine implements LoopGuard {
       if (findings.length > 0) current = this.#replace(current, findings);
     }
     return current;
+  }
+
+  /**
+   * `redactText` on every string inside `value` (object keys kept): what is
+   * stored of anything the model wrote or a tool or provider returned.
+   */
+  async redactDeep<T>(value: T, depth = 0): Promise<T> {
+    if (typeof value === "string") return (await this.redactText(value)) as T;
+    if (depth > MAX_DEPTH || value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const item of value) out.push(await this.redactDeep(item, depth + 1));
+      return out as T;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = await this.redactDeep(item, depth + 1);
+    return out as T;
   }
 
   /** Placeholders back to values, in strings anywhere inside `value`. */

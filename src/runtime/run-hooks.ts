@@ -74,8 +74,14 @@ export class RunHooks {
     return this.#fire("onRunFailed", [runId, error, { iteration: null }], `for run ${runId}`);
   }
 
+  /** With guardrails, what the recorder gets of anything it stores; `null` when nothing is redacted. */
+  get #redacting(): GuardEngine | null {
+    return this.#recorder ? this.#guard : null;
+  }
+
   async messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
-    const stored = this.#guard && this.#recorder && message.content ? { ...message, content: await this.#guard.redactText(message.content) } : message;
+    const guard = this.#redacting;
+    const stored = guard ? await redactMessage(guard, message) : message;
     return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
   }
 
@@ -83,37 +89,71 @@ export class RunHooks {
     return this.#fire("onLlmCallStarted", [runId, iteration, details], `at iteration ${iteration}`);
   }
 
-  llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
-    return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`);
+  async llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+    const guard = this.#redacting;
+    let stored: HookArgs<"onLlmCallCompleted"> = [runId, response, iteration, details];
+    if (guard) {
+      // Everything the model wrote (answer, tool arguments, reasoning, the vendor's payloads) is stored redacted.
+      const redactedResponse: LLMResponse = {
+        ...response,
+        text: response.text === null ? null : await guard.redactText(response.text),
+        toolCalls: response.toolCalls ? await Promise.all(response.toolCalls.map((c) => redactCall(guard, c))) : null,
+        ...(typeof response.reasoning === "string" ? { reasoning: await guard.redactText(response.reasoning) } : {}),
+        ...(response.providerRequest !== undefined ? { providerRequest: await guard.redactDeep(response.providerRequest) } : {}),
+        ...(response.providerResponse !== undefined ? { providerResponse: await guard.redactDeep(response.providerResponse) } : {}),
+      };
+      const semanticMessages: Message[] = [];
+      for (const m of details.semanticMessages) semanticMessages.push(await redactMessage(guard, m));
+      stored = [runId, redactedResponse, iteration, { ...details, semanticMessages }];
+    }
+    return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`, stored);
   }
 
   llmCallFailed(runId: string, iteration: number, error: unknown, durationMs: number): Promise<void> {
     return this.#fire("onLlmCallFailed", [runId, iteration, error, { durationMs }], `at iteration ${iteration}`);
   }
 
-  toolStarted(runId: string, call: ToolCall, iteration: number): Promise<void> {
-    return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`);
+  async toolStarted(runId: string, call: ToolCall, iteration: number): Promise<void> {
+    const guard = this.#redacting;
+    const stored = guard ? await redactCall(guard, call) : call;
+    return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
   }
 
   async toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
-    let stored = result;
-    if (this.#guard && this.#recorder) {
-      stored = {
+    const guard = this.#redacting;
+    let stored: HookArgs<"onToolCompleted"> = [runId, call, result, iteration];
+    if (guard) {
+      const redacted: ToolResult = {
         ...result,
-        payload: await this.#guard.redactText(result.payload),
-        error: result.error ? await this.#guard.redactText(result.error) : (result.error ?? null),
+        payload: await guard.redactText(result.payload),
+        error: result.error ? await guard.redactText(result.error) : (result.error ?? null),
       };
+      stored = [runId, await redactCall(guard, call), redacted, iteration];
     }
-    return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, [runId, call, stored, iteration]);
+    return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, stored);
   }
 
-  governance(
+  async governance(
     runId: string,
     eventType: string,
     iteration: number,
     data: Record<string, unknown>,
     correlationId: string | null = null,
   ): Promise<void> {
-    return this.#fire("onGovernanceEvent", [runId, eventType, iteration, data, { correlationId }], `at iteration ${iteration}`);
+    const guard = this.#redacting;
+    const stored: HookArgs<"onGovernanceEvent"> = [runId, eventType, iteration, guard ? await guard.redactDeep(data) : data, { correlationId }];
+    return this.#fire("onGovernanceEvent", [runId, eventType, iteration, data, { correlationId }], `at iteration ${iteration}`, stored);
   }
+}
+
+/** A tool call as stored: the arguments the model wrote, redacted. */
+export async function redactCall(guard: GuardEngine, call: ToolCall): Promise<ToolCall> {
+  return Object.keys(call.params).length > 0 ? { ...call, params: await guard.redactDeep(call.params) } : call;
+}
+
+/** A message as stored: its text and the tool arguments it carries, redacted (provider-specific `meta` kept verbatim). */
+export async function redactMessage(guard: GuardEngine, message: Message): Promise<Message> {
+  const content = message.content ? await guard.redactText(message.content) : message.content;
+  const toolCalls = message.toolCalls ? await Promise.all(message.toolCalls.map((c) => redactCall(guard, c))) : undefined;
+  return { ...message, content, ...(toolCalls ? { toolCalls } : {}) };
 }

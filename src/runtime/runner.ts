@@ -11,7 +11,7 @@ import type { RunResult } from "../types/run-result.js";
 import { isWaitingStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
 import type { GuardEngine } from "./guard-engine.js";
-import { RunHooks } from "./run-hooks.js";
+import { redactCall, redactMessage, RunHooks } from "./run-hooks.js";
 import type { RunJournal } from "./run-journal.js";
 import { cacheKeyPrefix, type RuntimeAgent } from "./runtime-agent.js";
 import { bareRunResult, toRunResult } from "./to-run-result.js";
@@ -70,29 +70,45 @@ function runError(runId: string, error: unknown): DendruxError {
   return new RunFailedError({ runId, cause: error });
 }
 
-/** The state as stored: with guardrails, the conversation is redacted before it is written. */
-async function storedState(state: RunState, guard: GuardEngine | null): Promise<RunState> {
-  if (!guard) return state;
-  const history = await Promise.all(state.history.map(async (m) => (m.content ? { ...m, content: await guard.redactText(m.content) } : m)));
-  return { ...state, history };
+/**
+ * The state and outcome as stored: with guardrails, everything the model wrote
+ * (conversation, tool arguments, steps, the answer) is redacted before it is
+ * written; the mapping grows in the same write (it is the state's own).
+ */
+async function forStorage(state: RunState, outcome: LoopOutcome, guard: GuardEngine | null): Promise<{ state: RunState; outcome: LoopOutcome }> {
+  if (!guard) return { state, outcome };
+  const history: Message[] = [];
+  for (const m of state.history) history.push(await redactMessage(guard, m));
+  const steps = await guard.redactDeep(state.steps);
+  const pending = outcome.pending ? { ...outcome.pending, calls: await Promise.all(outcome.pending.calls.map((c) => redactCall(guard, c))) } : undefined;
+  return {
+    state: { ...state, history, steps },
+    outcome: {
+      ...outcome,
+      answer: outcome.answer === null ? null : await guard.redactText(outcome.answer),
+      ...(outcome.error ? { error: await guard.redactText(outcome.error) } : {}),
+      ...(pending ? { pending } : {}),
+    },
+  };
 }
 
 async function persistOutcome(journal: RunJournal, state: RunState, outcome: LoopOutcome, guard: GuardEngine | null, runId: string): Promise<LoopOutcome> {
+  const stored = await forStorage(state, outcome, guard);
   if (isWaitingStatus(outcome.status)) {
-    const written = await journal.pause(await storedState(state, guard), outcome);
+    const written = await journal.pause(stored.state, stored.outcome);
     if (written === "cancelled") return { status: "cancelled", answer: null, iterationCount: outcome.iterationCount };
     return outcome;
   }
   if (outcome.status === "cancelled") {
-    await journal.cancel(state, outcome);
+    await journal.cancel(stored.state, stored.outcome);
     return outcome;
   }
-  if (guard && outcome.answer && Object.keys(guard.mapping).length > 0) {
+  if (guard && stored.outcome.answer && Object.keys(guard.mapping).length > 0) {
     // Placeholders the model invented: recorded for audit (not a notifier event, as in the reference).
-    const placeholders = guard.unmapped(outcome.answer);
+    const placeholders = guard.unmapped(stored.outcome.answer);
     if (placeholders.length > 0) await journal.recorder?.onGovernanceEvent?.(runId, "guardrail.unmapped_placeholder", 0, { placeholders }, { correlationId: null });
   }
-  await journal.finish(state, outcome);
+  await journal.finish(stored.state, stored.outcome);
   return outcome;
 }
 
@@ -221,7 +237,9 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
       return result;
     }
     try {
-      await journal.fail(error);
+      // The stored error text is redacted like everything else (a provider may echo personal data back).
+      const text = error instanceof Error ? error.message : String(error);
+      await journal.fail(guard ? await guard.redactText(text) : text);
     } catch (persistError) {
       logger.warn(`Failed to persist error status for run ${runId}`, persistError);
     }
