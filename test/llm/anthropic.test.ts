@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
@@ -117,6 +117,25 @@ describe("AnthropicProvider over the official SDK", () => {
     await start([message([{ type: "text", text: "x" }])]);
     await provider({ thinking: true, thinkingBudget: 2048, showThinking: false }).complete({ messages: [{ role: "user", content: "q" }], tools: null, options: {} });
     expect(vendor.requests[0]!.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048, display: "omitted" });
+  });
+
+  it("thinking drops temperature and top_k with one warning per provider", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([message([{ type: "text", text: "a" }]), message([{ type: "text", text: "b" }])]);
+      const p = provider({ thinking: true, temperature: 0.4 });
+      await p.complete({ messages: [{ role: "user", content: "q" }], tools: null, options: { topK: 3, topP: 0.95 } });
+      await p.complete({ messages: [{ role: "user", content: "q" }], tools: null, options: {} });
+      for (const request of vendor.requests) {
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_k");
+      }
+      expect(vendor.requests[0]!.body.top_p).toBe(0.95);
+      expect(warn.mock.calls.map(([m]) => m)).toEqual(["AnthropicProvider: temperature and top_k are not sent while thinking is on (extended thinking rejects them)."]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("retries 429 and 529 honouring retry headers and reports provider.retry", async () => {

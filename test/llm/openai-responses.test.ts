@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Agent } from "../../src/index.js";
 import type { RunEvent } from "../../src/index.js";
 import { OpenAIResponsesProvider } from "../../src/llm/openai-responses/index.js";
@@ -79,5 +79,37 @@ describe("OpenAIResponsesProvider over the official SDK", () => {
     expect(() => new OpenAIResponsesProvider({ model: "m", apiKey: "k", builtinTools: ["code_interpreter" as never] })).toThrow(
       "Unknown built-in tool 'code_interpreter'. Supported: web_search_preview",
     );
+  });
+});
+
+describe("OpenAIResponsesProvider with reasoning configured", () => {
+  it("sends no temperature or top_p and warns once", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([
+        response([{ type: "function_call", id: "fc_1", call_id: "call_1", name: "add", arguments: '{"a":1,"b":2}', status: "completed" }]),
+        response([{ type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "3", annotations: [] }] }]),
+      ]);
+      await new Agent({ provider: provider({ effort: "medium", temperature: 0.2 }), prompt: "p", tools: [add] }).run("1+2", { topP: 0.4 });
+      expect(vendor.requests).toHaveLength(2);
+      for (const request of vendor.requests) {
+        expect(request.body).toMatchObject({ reasoning: { effort: "medium" } });
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_p");
+      }
+      const warnings = warn.mock.calls.map(([m]) => m).filter((m) => m.includes("temperature"));
+      expect(warnings).toEqual(["OpenAIResponsesProvider: temperature and top_p are not sent while reasoning is on (reasoning models reject them)."]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("thinking alone counts as reasoning; without it temperature is sent", async () => {
+    await start([response([]), response([])]);
+    await new Agent({ provider: provider({ thinking: true, temperature: 0.2 }), prompt: "p" }).run("x");
+    await new Agent({ provider: provider({ temperature: 0.2 }), prompt: "p" }).run("x");
+    expect(vendor.requests[0]!.body).not.toHaveProperty("temperature");
+    expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.2 });
   });
 });

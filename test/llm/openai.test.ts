@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
@@ -136,5 +136,40 @@ describe("OpenAIProvider over the official SDK", () => {
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
+  });
+});
+
+describe("OpenAIProvider with reasoning configured", () => {
+  it("sends no temperature or top_p (reasoning models reject them) and warns once", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([
+        completion({ content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "add", arguments: '{"a": 1, "b": 2}' } }] }),
+        completion({ content: "3" }),
+      ]);
+      const agent = new Agent({ provider: compatible({ temperature: 0.3, effort: "low" }), prompt: "p", tools: [add] });
+      await agent.run("add 1+2", { topP: 0.5 });
+      for (const request of vendor.requests) {
+        expect(request.body).toMatchObject({ reasoning_effort: "low" });
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_p");
+      }
+      expect(vendor.requests).toHaveLength(2);
+      const warnings = warn.mock.calls.map(([m]) => m).filter((m) => m.includes("temperature"));
+      expect(warnings).toEqual(["OpenAIProvider: temperature and top_p are not sent while reasoning effort is set (reasoning models reject them)."]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a per-call reasoningEffort drops a per-call temperature too; without reasoning both are sent", async () => {
+    await start([completion({ content: "a" }), completion({ content: "b" })]);
+    const provider = compatible();
+    await new Agent({ provider, prompt: "p" }).run("x", { reasoningEffort: "high", temperature: 0.7 });
+    await new Agent({ provider, prompt: "p" }).run("x", { temperature: 0.7, topP: 0.9 });
+    expect(vendor.requests[0]!.body).toMatchObject({ reasoning_effort: "high" });
+    expect(vendor.requests[0]!.body).not.toHaveProperty("temperature");
+    expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.7, top_p: 0.9 });
   });
 });

@@ -2,6 +2,7 @@ import type { WireJson } from "../shared/wire-json.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
+import { logger } from "../../util/logger.js";
 import { newId } from "../../util/ulid.js";
 import { pythonJsonDumps } from "../../util/python-json.js";
 import { type LLMProvider, type LLMRequest, type ProviderCapabilities, VENDOR_CAPABILITIES } from "../provider.js";
@@ -56,6 +57,7 @@ export class AnthropicProvider implements LLMProvider {
   readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #options: Required<Pick<AnthropicProviderOptions, keyof typeof DEFAULTS>> & AnthropicProviderOptions;
   readonly #apiKey: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: AnthropicSdk; client: AnthropicClient }> | null = null;
 
   constructor(options: AnthropicProviderOptions) {
@@ -108,18 +110,28 @@ export class AnthropicProvider implements LLMProvider {
       body.thinking = budget ? { type: "enabled", budget_tokens: budget, display } : { type: "adaptive", display };
       const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort);
       if (effort) body.output_config = { effort };
-    } else {
-      const temperature = "temperature" in call ? call.temperature : o.temperature;
-      if (temperature !== undefined) body.temperature = temperature;
     }
+    const temperature = "temperature" in call ? call.temperature : o.temperature;
+    if (!thinking && temperature !== undefined) body.temperature = temperature;
     for (const [from, to] of [["topP", "top_p"], ["topK", "top_k"], ["stopSequences", "stop_sequences"]] as const) {
       if (call[from] !== undefined) body[to] = call[from];
+    }
+    if (thinking && (temperature !== undefined || body.top_k !== undefined)) {
+      // Extended thinking answers 400 to temperature and top_k.
+      delete body.top_k;
+      this.#warnSamplingDropped();
     }
     if (request.outputSchema) {
       body.tools = [{ name: STRUCTURED_TOOL, description: "Return your response in this exact format.", input_schema: request.outputSchema }];
       body.tool_choice = { type: "tool", name: STRUCTURED_TOOL };
     }
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn("AnthropicProvider: temperature and top_k are not sent while thinking is on (extended thinking rejects them).");
   }
 
   #wrap(error: unknown, sdk: AnthropicSdk, streaming: boolean): unknown {

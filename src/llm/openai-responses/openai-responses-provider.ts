@@ -58,6 +58,7 @@ export class OpenAIResponsesProvider implements LLMProvider {
   readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #o: OpenAIResponsesProviderOptions & { maxOutputTokens: number; timeoutMs: number; maxRetries: number; thinking: boolean; showThinking: boolean };
   readonly #apiKey: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: OpenAISdk; client: OpenAIClient }> | null = null;
 
   constructor(options: OpenAIResponsesProviderOptions) {
@@ -103,7 +104,6 @@ export class OpenAIResponsesProvider implements LLMProvider {
     const tools = toResponsesTools(request.tools, o.builtinTools ?? []);
     if (tools) body.tools = tools;
     const temperature = "temperature" in call ? call.temperature : o.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
     const thinking = (call.thinking as boolean | undefined) ?? o.thinking;
     const showThinking = (call.showThinking as boolean | undefined) ?? o.showThinking;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
@@ -111,7 +111,13 @@ export class OpenAIResponsesProvider implements LLMProvider {
     if (effort) reasoning.effort = effort;
     if (thinking && showThinking) reasoning.summary = "auto";
     if (Object.keys(reasoning).length > 0) body.reasoning = reasoning;
-    if (call.topP !== undefined) body.top_p = call.topP;
+    if (thinking || effort) {
+      // Reasoning models answer 400 to sampling parameters.
+      if (temperature !== undefined || call.topP !== undefined) this.#warnSamplingDropped();
+    } else {
+      if (temperature !== undefined) body.temperature = temperature;
+      if (call.topP !== undefined) body.top_p = call.topP;
+    }
     if (call.toolChoice !== undefined) body.tool_choice = call.toolChoice;
     const key = request.cacheKeyPrefix || request.runId;
     if (key) body.prompt_cache_key = `dendrux:${key}`;
@@ -123,6 +129,12 @@ export class OpenAIResponsesProvider implements LLMProvider {
       };
     }
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn("OpenAIResponsesProvider: temperature and top_p are not sent while reasoning is on (reasoning models reject them).");
   }
 
   #wrap(error: unknown, sdk: OpenAISdk, streaming: boolean): unknown {

@@ -81,6 +81,7 @@ export class OpenAIProvider implements LLMProvider {
   readonly #identity: ProviderIdentity;
   readonly #apiKey: string;
   readonly #baseURL: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: OpenAISdk; client: OpenAIClient }> | null = null;
 
   constructor(options: OpenAIProviderOptions, identity: ProviderIdentity = OPENAI_IDENTITY) {
@@ -127,10 +128,16 @@ export class OpenAIProvider implements LLMProvider {
     const maxTokens = call.maxCompletionTokens ?? call.maxTokens ?? o.maxTokens;
     body[this.isOfficialEndpoint ? "max_completion_tokens" : "max_tokens"] = maxTokens;
     const temperature = "temperature" in call ? call.temperature : o.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
     if (effort) body.reasoning_effort = effort;
     for (const [from, to] of FORWARDED) if (call[from] !== undefined) body[to] = call[from];
+    if (effort) {
+      // Reasoning models answer 400 to sampling parameters.
+      if (temperature !== undefined || body.top_p !== undefined) this.#warnSamplingDropped();
+      delete body.top_p;
+    } else if (temperature !== undefined) {
+      body.temperature = temperature;
+    }
     if (this.isOfficialEndpoint) {
       const key = request.cacheKeyPrefix || request.runId;
       if (key) body.prompt_cache_key = `dendrux:${key}`;
@@ -147,6 +154,12 @@ export class OpenAIProvider implements LLMProvider {
     // Extra fields go on the top level of the JSON body, as the SDKs' `extra_body` does.
     if (Object.keys(extra).length > 0) Object.assign(body, extra);
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn(`${this.#identity.providerClass}: temperature and top_p are not sent while reasoning effort is set (reasoning models reject them).`);
   }
 
   /** Hook run before each request (OpenRouter's native-tools check). */
