@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { outputJsonSchema } from "../llm/shared/output-schema.js";
 import type { RunState } from "../loops/loop.js";
 import { outputTypeName } from "../loops/single-call.js";
 import { type DelegationFrame, resolveDelegation, warnOncePerParent } from "../runtime/delegation.js";
@@ -90,6 +91,7 @@ seed?: RunSeed,
   if (streaming && outputType) {
     throw new ValidationError({ field: "outputType", message: "Structured output streaming is not supported. Use agent.run() for structured output." });
   }
+  if (outputType) agent.provider.checkOutputSchema?.(outputJsonSchema(outputType));
   if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
     throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });
   }

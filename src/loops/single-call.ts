@@ -1,5 +1,6 @@
 import { StructuredOutputValidationError } from "../errors/structured-output-validation-error.js";
 import { capabilitiesOf, providerName } from "../llm/provider.js";
+import { outputJsonSchema, restoreOptionalFields } from "../llm/shared/output-schema.js";
 import type { LLMRequest } from "../llm/provider.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { RunEvent } from "../types/run-event.js";
@@ -16,7 +17,10 @@ export function outputTypeName(schema: z.ZodType): string {
   return schema.description ?? (z.globalRegistry.get(schema)?.id as string | undefined) ?? "OutputType";
 }
 
-/** Parses and validates a structured answer; throws `StructuredOutputValidationError`. */
+/**
+ * Parses and validates a structured answer; throws `StructuredOutputValidationError`.
+ * A `null` written for an optional field (strict structured output) counts as absent.
+ */
 export function parseStructured(schema: z.ZodType, text: string): unknown {
   let json: unknown;
   try {
@@ -28,7 +32,7 @@ export function parseStructured(schema: z.ZodType, text: string): unknown {
       validationError: `Invalid JSON: ${(error as Error).message}`,
     });
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(restoreOptionalFields(outputJsonSchema(schema), json));
   if (parsed.success) return parsed.data;
   throw new StructuredOutputValidationError({
     rawResponse: text,
@@ -53,7 +57,7 @@ export class SingleCall implements Loop {
       if (!capabilitiesOf(ctx.provider).supportsStructuredOutput) {
         throw new Error(`${providerName(ctx.provider)} does not support structured output.`);
       }
-      outputSchema = z.toJSONSchema(ctx.outputType, { target: "draft-7" }) as Record<string, unknown>;
+      outputSchema = outputJsonSchema(ctx.outputType);
     }
     const built = ctx.strategy.buildMessages({ systemPrompt: agent.systemPrompt, history: state.history, toolDefs: [] });
     const guarded = await guardIncoming(ctx, built.messages, iteration);

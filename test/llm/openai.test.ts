@@ -4,6 +4,7 @@ import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
 import { OpenAIProvider } from "../../src/llm/openai/index.js";
 import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
+import { describeEachBackend } from "../support/backends.js";
 import { add } from "../support/tools.js";
 
 const completion = (message: Record<string, unknown>, usage: Record<string, unknown> = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): FakeReply => ({
@@ -171,5 +172,60 @@ describe("OpenAIProvider with reasoning configured", () => {
     expect(vendor.requests[0]!.body).toMatchObject({ reasoning_effort: "high" });
     expect(vendor.requests[0]!.body).not.toHaveProperty("temperature");
     expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.7, top_p: 0.9 });
+  });
+});
+
+describe("structured output under strict mode", () => {
+  const Review = z
+    .object({
+      title: z.string(),
+      rating: z.number().optional(),
+      note: z.string().nullable(),
+      author: z.object({ name: z.string(), email: z.string().optional() }).optional(),
+    })
+    .meta({ title: "Review" });
+
+  it("optional fields go out required and nullable; the model's nulls come back as absent fields", async () => {
+    await start([completion({ content: '{"title": "Dune", "rating": null, "note": null, "author": {"name": "Ann", "email": null}}' })]);
+    const result = await new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), outputType: Review }).run("review Dune");
+    expect(result.output).toEqual({ title: "Dune", note: null, author: { name: "Ann" } });
+    const format = vendor.requests[0]!.body.response_format as { json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } };
+    expect(format.json_schema.name).toBe("Review");
+    expect(format.json_schema.schema).toEqual({
+      title: "Review",
+      type: "object",
+      properties: {
+        title: { type: "string" },
+        rating: { type: ["number", "null"] },
+        note: { type: ["string", "null"] },
+        author: { type: ["object", "null"], properties: { name: { type: "string" }, email: { type: ["string", "null"] } }, required: ["name", "email"], additionalProperties: false },
+      },
+      required: ["title", "note", "rating", "author"],
+      additionalProperties: false,
+    });
+  });
+
+  describeEachBackend("a schema strict mode cannot express", (backend) => {
+    it("is refused before the run exists, naming the field", async () => {
+      const { RunStore } = await import("../../src/store/index.js");
+      const { ValidationError } = await import("../../src/index.js");
+      const database = await backend.create();
+      try {
+        await start([completion({ content: "fine" })]);
+        const agent = new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), databaseUrl: database.url });
+        await agent.run("a plain run first");
+        const outputType = z.object({ scores: z.record(z.string(), z.number()) });
+        const error = await agent.run("x", { outputType }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({ field: "outputType", message: expect.stringContaining('field "scores" allows keys beyond its declared properties') });
+        await agent.close();
+        expect(vendor.requests).toHaveLength(1);
+        const store = RunStore.fromDatabaseUrl(database.url);
+        expect(await store.countRuns()).toBe(1);
+        await store.close();
+      } finally {
+        await database.cleanup();
+      }
+    });
   });
 });

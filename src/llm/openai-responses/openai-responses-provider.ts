@@ -10,6 +10,7 @@ import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
 import { normaliseEffort, parseArgumentsLossy, parseArgumentsStrict } from "../shared/parse-arguments.js";
+import { outputSchemaName } from "../shared/output-schema.js";
 import { strictSchema } from "../shared/strict-schema.js";
 import { toResponsesInput, toResponsesTools } from "./to-responses-input.js";
 
@@ -90,6 +91,11 @@ export class OpenAIResponsesProvider implements LLMProvider {
     return this.#client;
   }
 
+  /** Refuses, before a run starts, a structured-output schema strict mode cannot enforce. */
+  checkOutputSchema(schema: Record<string, unknown>): void {
+    strictSchema(schema);
+  }
+
   /** The request body, exactly as sent (recorded as `provider_request`). */
   buildRequest(request: LLMRequest): Record<string, unknown> {
     const o = this.#o;
@@ -125,7 +131,7 @@ export class OpenAIResponsesProvider implements LLMProvider {
     if (request.outputSchema) {
       const schema = request.outputSchema;
       body.text = {
-        format: { type: "json_schema", name: typeof schema.title === "string" ? schema.title : "structured_output", strict: true, schema: strictSchema(schema) },
+        format: { type: "json_schema", name: outputSchemaName(schema), strict: true, schema: strictSchema(schema) },
       };
     }
     return body;

@@ -9,6 +9,7 @@ import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
 import { normaliseEffort, parseArgumentsLossy, parseArgumentsStrict } from "../shared/parse-arguments.js";
+import { outputSchemaName } from "../shared/output-schema.js";
 import { strictSchema } from "../shared/strict-schema.js";
 import { mapOpenAIUsage } from "./from-openai-usage.js";
 import { toOpenAIChatMessages, toOpenAIChatTools } from "./to-openai-chat.js";
@@ -118,6 +119,11 @@ export class OpenAIProvider implements LLMProvider {
     return this.#client;
   }
 
+  /** Refuses, before a run starts, a structured-output schema strict mode cannot enforce. */
+  checkOutputSchema(schema: Record<string, unknown>): void {
+    strictSchema(schema);
+  }
+
   /** The request body, exactly as sent (recorded as `provider_request`). */
   buildRequest(request: LLMRequest): Record<string, unknown> {
     const o = this.options;
@@ -147,7 +153,7 @@ export class OpenAIProvider implements LLMProvider {
       const schema = request.outputSchema;
       body.response_format = {
         type: "json_schema",
-        json_schema: { name: typeof schema.title === "string" ? schema.title : "structured_output", strict: true, schema: strictSchema(schema) },
+        json_schema: { name: outputSchemaName(schema), strict: true, schema: strictSchema(schema) },
       };
     }
     const extra = { ...o.extraBody, ...(call.extraBody as Record<string, unknown> | undefined) };
