@@ -68,7 +68,12 @@ export class ReActLoop implements Loop {
       const calls = response.toolCalls ?? [];
       await appendMessage(
         ctx,
-        { role: "assistant", content: response.text ?? "", ...(calls.length > 0 ? { toolCalls: calls } : {}) },
+        {
+          role: "assistant",
+          content: response.text ?? "",
+          ...(calls.length > 0 ? { toolCalls: calls } : {}),
+          ...(response.assistantMeta ? { meta: response.assistantMeta } : {}),
+        },
         iteration,
       );
 

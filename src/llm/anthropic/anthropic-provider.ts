@@ -212,6 +212,7 @@ export class AnthropicProvider implements LLMProvider {
         usage,
         model,
         reasoning: mapped.reasoning,
+        ...(mapped.assistantMeta ? { assistantMeta: mapped.assistantMeta } : {}),
         providerRequest: body,
         providerResponse: final,
       },
