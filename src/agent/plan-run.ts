@@ -88,9 +88,6 @@ seed?: RunSeed,
       message: "guardrails with outputType are not supported in this version: structured output is parsed before guardrail scanning, so PII in the typed object would bypass redaction.",
     });
   }
-  if (streaming && outputType) {
-    throw new ValidationError({ field: "outputType", message: "Structured output streaming is not supported. Use agent.run() for structured output." });
-  }
   if (outputType) agent.provider.checkOutputSchema?.(outputJsonSchema(outputType));
   if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
     throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });

@@ -9,6 +9,7 @@ import { appendMessage } from "./append-message.js";
 import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
 import { guardIncoming, guardOutgoing } from "./guard-steps.js";
+import { streamPartialOutputs } from "./partial-output.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
 import { z } from "zod";
 
@@ -76,9 +77,10 @@ export class SingleCall implements Loop {
     const started = performance.now();
     let response: LLMResponse;
     try {
-      response = yield* callProvider(ctx, request, iteration, (type) => {
+      const call = callProvider(ctx, request, iteration, (type) => {
         throw new Error(`SingleCall received an unexpected ${type} event from the provider stream. SingleCall agents have no tools.`);
       });
+      response = yield* outputSchema && ctx.streaming ? streamPartialOutputs(call, outputSchema, runId) : call;
       const calls = response.toolCalls ?? [];
       if (calls.length > 0) {
         throw new Error(`SingleCall received unexpected tool calls from the provider (${calls.length} calls). SingleCall agents have no tools.`);

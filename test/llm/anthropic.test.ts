@@ -253,6 +253,35 @@ describe("AnthropicProvider over the official SDK", () => {
     expect(vendor.requests[0]!.body.tool_choice).toEqual({ type: "tool", name: "structured_output" });
   });
 
+  it("streams structured output: partial objects as the forced tool's JSON arrives, then the validated value", async () => {
+    const head = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude-test", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } };
+    const json = ['{"label": "pos', 'itive", "sco', 're": 0.9, "tags": ["a"', ', "b"]}'];
+    await start([
+      {
+        sse: [
+          head,
+          { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_9", name: "structured_output", input: {} } },
+          ...json.map((partial_json) => ({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json } })),
+          { type: "content_block_stop", index: 0 },
+          { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 20 } },
+          { type: "message_stop" },
+        ].map((e) => [String(e.type), e] as const),
+      },
+    ]);
+    const outputType = z.object({ label: z.string(), score: z.number(), tags: z.array(z.string()) });
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider(), prompt: "p", loop: new SingleCall(), outputType }).stream("I love it")) events.push(e);
+    expect(events.map((e) => e.type)).toEqual(["run_started", "partial_output", "partial_output", "partial_output", "partial_output", "run_completed"]);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([
+      { label: "pos" },
+      { label: "positive" },
+      { label: "positive", score: 0.9, tags: ["a"] },
+      { label: "positive", score: 0.9, tags: ["a", "b"] },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { status: "success", output: { label: "positive", score: 0.9, tags: ["a", "b"] } } });
+    expect(vendor.requests[0]!.body).toMatchObject({ stream: true, tool_choice: { type: "tool", name: "structured_output" } });
+  });
+
   it("forwards known per-call overrides and drops unknown ones", async () => {
     await start([message([{ type: "text", text: "ok" }])]);
     await new Agent({ provider: provider(), prompt: "p" }).run("x", { model: "claude-other", maxTokens: 64, temperature: 0, topK: 5, frobnicate: true } as never);

@@ -205,6 +205,31 @@ describe("structured output under strict mode", () => {
     });
   });
 
+  it("streams partial objects (nulls of optional fields read as absent) and ends with the validated value", async () => {
+    const chunk = (content: string) => [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [{ index: 0, delta: { content }, finish_reason: null }] }] as const;
+    await start([
+      {
+        sse: [
+          chunk('{"title": "Du'),
+          chunk('ne", "rating": nu'),
+          chunk('ll, "note": null, "author": {"name": "Ann", "email": null}}'),
+          [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }],
+          [null, "[DONE]"],
+        ],
+      },
+    ]);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), outputType: Review }).stream("review Dune")) events.push(e);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([
+      { title: "Du" },
+      { title: "Dune" },
+      { title: "Dune", note: null, author: { name: "Ann" } },
+    ]);
+    expect(events.some((e) => e.type === "text_delta")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { output: { title: "Dune", note: null, author: { name: "Ann" } } } });
+    expect(vendor.requests[0]!.body).toMatchObject({ stream: true, response_format: { type: "json_schema", json_schema: { name: "Review", strict: true } } });
+  });
+
   describeEachBackend("a schema strict mode cannot express", (backend) => {
     it("is refused before the run exists, naming the field", async () => {
       const { RunStore } = await import("../../src/store/index.js");
