@@ -88,7 +88,10 @@ seed?: RunSeed,
       message: "guardrails with outputType are not supported in this version: structured output is parsed before guardrail scanning, so PII in the typed object would bypass redaction.",
     });
   }
-  if (outputType) agent.provider.checkOutputSchema?.(outputJsonSchema(outputType));
+  if (outputType) {
+    const schema = outputJsonSchema(outputType);
+    agent.provider.checkOutputSchema?.(schema);
+  }
   if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
     throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });
   }

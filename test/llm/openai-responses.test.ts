@@ -113,3 +113,34 @@ describe("OpenAIResponsesProvider with reasoning configured", () => {
     expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.2 });
   });
 });
+
+describe("OpenAIResponsesProvider structured output", () => {
+  it("streams partial objects from output_text deltas; strict text.format named from the zod title", async () => {
+    const { z } = await import("zod");
+    const { SingleCall } = await import("../../src/index.js");
+    const ev = (e: Record<string, unknown>) => [String(e.type), e] as const;
+    const completed = { id: "resp_1", object: "response", created_at: 1, status: "completed", model: "gpt-5", output: [], usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 } };
+    const deltas = ['{"city": "Par', 'is", "zip": null}'];
+    await start([
+      {
+        sse: [
+          ...deltas.map((delta, i) => ev({ type: "response.output_text.delta", sequence_number: i, item_id: "m", output_index: 0, content_index: 0, delta })),
+          ev({ type: "response.completed", sequence_number: 9, response: completed }),
+        ],
+      },
+    ]);
+    const Address = z.object({ city: z.string(), zip: z.string().optional() }).meta({ title: "Address" });
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider(), prompt: "p", loop: new SingleCall(), outputType: Address }).stream("Where?")) events.push(e);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([{ city: "Par" }, { city: "Paris" }]);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { output: { city: "Paris" } } });
+    expect(vendor.requests[0]!.body.text).toEqual({
+      format: {
+        type: "json_schema",
+        name: "Address",
+        strict: true,
+        schema: { title: "Address", type: "object", properties: { city: { type: "string" }, zip: { type: ["string", "null"] } }, required: ["city", "zip"], additionalProperties: false },
+      },
+    });
+  });
+});

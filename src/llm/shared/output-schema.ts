@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ValidationError } from "../../errors/validation-error.js";
 
 type Json = Record<string, unknown>;
 
@@ -8,10 +9,17 @@ const DEFAULT_NAME = "structured_output";
 /**
  * The JSON Schema of a structured-output type, as the model must write it:
  * the zod *input* shape (what parsing accepts), draft-07, without `$schema`
- * (vendors reject it inside a tool's `input_schema`).
+ * (vendors reject it inside a tool's `input_schema`). A type JSON Schema
+ * cannot describe (`z.date()`, `z.bigint()`…) is a `ValidationError`.
  */
 export function outputJsonSchema(type: z.ZodType): Json {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(type, { target: "draft-7", io: "input" }) as Json;
+  let raw: Json;
+  try {
+    raw = z.toJSONSchema(type, { target: "draft-7", io: "input" }) as Json;
+  } catch (error) {
+    throw new ValidationError({ field: "outputType", message: `outputType cannot be expressed as JSON Schema: ${(error as Error).message}` });
+  }
+  const { $schema: _dialect, ...schema } = raw;
   return schema;
 }
 

@@ -94,6 +94,19 @@ describe("strictSchema", () => {
     }
   });
 
+  it("a type JSON Schema cannot describe is a ValidationError on outputType", () => {
+    const error = (() => {
+      try {
+        outputJsonSchema(z.object({ when: z.date() }));
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: "outputType", message: expect.stringMatching(/^outputType cannot be expressed as JSON Schema: .*Date/) });
+  });
+
   it("names the schema from its title or description; no $schema key", () => {
     expect(outputSchemaName(outputJsonSchema(Review))).toBe("Product_Review");
     expect(outputSchemaName(outputJsonSchema(z.object({ a: z.string() }).describe("Sentiment")))).toBe("Sentiment");
