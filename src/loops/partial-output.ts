@@ -27,21 +27,26 @@ export async function* streamPartialOutputs(
 ): AsyncGenerator<RunEvent, LLMResponse> {
   let text = "";
   let last: string | null = null;
-  while (true) {
-    const next = await source.next();
-    if (next.done) return next.value;
-    const event = next.value;
-    if (event.type !== "text_delta") {
-      yield event;
-      continue;
+  try {
+    while (true) {
+      const next = await source.next();
+      if (next.done) return next.value;
+      const event = next.value;
+      if (event.type !== "text_delta") {
+        yield event;
+        continue;
+      }
+      text += event.text;
+      const value = parsePartial(text);
+      if (value === undefined) continue;
+      const output = restoreOptionalFields(schema, value);
+      const key = JSON.stringify(output);
+      if (key === last) continue;
+      last = key;
+      yield { type: "partial_output", runId, output };
     }
-    text += event.text;
-    const value = parsePartial(text);
-    if (value === undefined) continue;
-    const output = restoreOptionalFields(schema, value);
-    const key = JSON.stringify(output);
-    if (key === last) continue;
-    last = key;
-    yield { type: "partial_output", runId, output };
+  } finally {
+    // A consumer that stops early closes the provider's stream too.
+    await source.return(undefined as never);
   }
 }

@@ -142,3 +142,34 @@ describeEachBackend("stream() with outputType", (backend) => {
     }
   });
 });
+
+describe("stream() with outputType, stopped early", () => {
+  it("closes the provider's stream when the consumer breaks after the first partial object", async () => {
+    let closed = false;
+    const provider = {
+      model: "m",
+      capabilities: { supportsStructuredOutput: true, supportsStreaming: true },
+      complete: () => Promise.reject(new Error("not used")),
+      async *stream() {
+        try {
+          yield { type: "text_delta" as const, text: '{"label": "po' };
+          yield { type: "text_delta" as const, text: 'sitive", "score": 1}' };
+          yield { type: "done" as const, response: { text: '{"label": "positive", "score": 1}', toolCalls: null, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2, costUsd: null, cacheReadInputTokens: null, cacheCreationInputTokens: null, reasoningTokens: null } } };
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const finished: string[] = [];
+    const agent = new Agent({ provider, prompt: "p", loop: new SingleCall(), outputType: z.object({ label: z.string(), score: z.number() }) });
+    const stream = agent.stream("x", { notifier: { onRunFinished: (_id, r) => void finished.push(r.status) } });
+    const seen: RunEvent[] = [];
+    for await (const e of stream) {
+      seen.push(e);
+      if (e.type === "partial_output") break;
+    }
+    expect(seen.map((e) => e.type)).toEqual(["run_started", "partial_output"]);
+    expect(closed).toBe(true);
+    expect(finished).toEqual(["cancelled"]);
+  });
+});
