@@ -113,17 +113,15 @@ export class OpenAIResponsesProvider implements LLMProvider {
     const thinking = (call.thinking as boolean | undefined) ?? o.thinking;
     const showThinking = (call.showThinking as boolean | undefined) ?? o.showThinking;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
+    // Reasoning models answer 400 to sampling parameters.
+    const sampling = !thinking && !effort;
+    if (!sampling && (temperature !== undefined || call.topP !== undefined)) this.#warnSamplingDropped();
+    if (sampling && temperature !== undefined) body.temperature = temperature;
     const reasoning: Record<string, string> = {};
     if (effort) reasoning.effort = effort;
     if (thinking && showThinking) reasoning.summary = "auto";
     if (Object.keys(reasoning).length > 0) body.reasoning = reasoning;
-    if (thinking || effort) {
-      // Reasoning models answer 400 to sampling parameters.
-      if (temperature !== undefined || call.topP !== undefined) this.#warnSamplingDropped();
-    } else {
-      if (temperature !== undefined) body.temperature = temperature;
-      if (call.topP !== undefined) body.top_p = call.topP;
-    }
+    if (sampling && call.topP !== undefined) body.top_p = call.topP;
     if (call.toolChoice !== undefined) body.tool_choice = call.toolChoice;
     const key = request.cacheKeyPrefix || request.runId;
     if (key) body.prompt_cache_key = `dendrux:${key}`;

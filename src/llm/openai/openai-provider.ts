@@ -135,14 +135,13 @@ export class OpenAIProvider implements LLMProvider {
     body[this.isOfficialEndpoint ? "max_completion_tokens" : "max_tokens"] = maxTokens;
     const temperature = "temperature" in call ? call.temperature : o.temperature;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
+    if (!effort && temperature !== undefined) body.temperature = temperature;
     if (effort) body.reasoning_effort = effort;
     for (const [from, to] of FORWARDED) if (call[from] !== undefined) body[to] = call[from];
-    if (effort) {
+    if (effort && (temperature !== undefined || body.top_p !== undefined)) {
       // Reasoning models answer 400 to sampling parameters.
-      if (temperature !== undefined || body.top_p !== undefined) this.#warnSamplingDropped();
       delete body.top_p;
-    } else if (temperature !== undefined) {
-      body.temperature = temperature;
+      this.#warnSamplingDropped();
     }
     if (this.isOfficialEndpoint) {
       const key = request.cacheKeyPrefix || request.runId;
