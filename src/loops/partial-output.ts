@@ -1,18 +1,22 @@
-import { Allow, parse } from "partial-json";
 import { restoreOptionalFields } from "../llm/shared/output-schema.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { RunEvent } from "../types/run-event.js";
 
-// Partial strings, arrays and objects only: a cut number ("1" of "12") or
-// literal ("tru") would show a value the model never wrote.
-const PARTIAL = Allow.STR | Allow.OBJ | Allow.ARR;
+type PartialParser = (text: string) => unknown;
 
-function parsePartial(text: string): unknown {
-  try {
-    return parse(text, PARTIAL);
-  } catch {
-    return undefined;
-  }
+/** Loaded on first use, so importing `dendrux` stays light. */
+async function partialParser(): Promise<PartialParser> {
+  const { Allow, parse } = await import("partial-json");
+  // Partial strings, arrays and objects only: a cut number ("1" of "12") or
+  // literal ("tru") would show a value the model never wrote.
+  const allowed = Allow.STR | Allow.OBJ | Allow.ARR;
+  return (text) => {
+    try {
+      return parse(text, allowed);
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /**
@@ -28,6 +32,7 @@ export async function* streamPartialOutputs(
   let text = "";
   let last: string | null = null;
   try {
+    const parsePartial = await partialParser();
     while (true) {
       const next = await source.next();
       if (next.done) return next.value;
