@@ -9,3 +9,9 @@ const Ticket = z.object({ category: z.enum(["billing", "shipping", "other"]), ur
 await using agent = new Agent({ provider: new AnthropicProvider({ model: "claude-haiku-4-5" }), prompt: "Triage support tickets.", loop: new SingleCall(), outputType: Ticket });
 const result = await agent.run("I was charged twice for order 1042 and need the money back today!");
 console.log(result.output);
+
+// The same, streamed: partial objects as the model writes them, then the validated value.
+for await (const event of agent.stream("The parcel is three weeks late, where is it?")) {
+  if (event.type === "partial_output") console.log("partial:", event.output);
+  if (event.type === "run_completed") console.log("validated:", event.result.output);
+}

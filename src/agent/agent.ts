@@ -336,9 +336,6 @@ export class Agent implements AsyncDisposable {
 
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
   resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
-    if (this.#agent.guardrails.length > 0) {
-      throw new ValidationError({ field: "guardrails", message: "guardrails are not supported with resumeStream() in this version. Use agent.resume() instead." });
-    }
     const input = resumeInput(options);
     let frame: DelegationFrame | null = null;
     const setFrame = (f: DelegationFrame) => {

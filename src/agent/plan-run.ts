@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { outputJsonSchema } from "../llm/shared/output-schema.js";
 import type { RunState } from "../loops/loop.js";
 import { outputTypeName } from "../loops/single-call.js";
 import { type DelegationFrame, resolveDelegation, warnOncePerParent } from "../runtime/delegation.js";
@@ -75,20 +76,9 @@ seed?: RunSeed,
       message: `outputType is only supported with the SingleCall loop, not ${agent.loop.name}. Set loop: new SingleCall() on the Agent.`,
     });
   }
-  if (streaming && agent.guardrails.length > 0) {
-    throw new ValidationError({
-      field: "guardrails",
-      message: "guardrails are not supported with stream() in this version. Guardrails require the full response before scanning. Use agent.run() instead.",
-    });
-  }
-  if (outputType && agent.guardrails.length > 0) {
-    throw new ValidationError({
-      field: "guardrails",
-      message: "guardrails with outputType are not supported in this version: structured output is parsed before guardrail scanning, so PII in the typed object would bypass redaction.",
-    });
-  }
-  if (streaming && outputType) {
-    throw new ValidationError({ field: "outputType", message: "Structured output streaming is not supported. Use agent.run() for structured output." });
+  if (outputType) {
+    const schema = outputJsonSchema(outputType);
+    agent.provider.checkOutputSchema?.(schema);
   }
   if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
     throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });

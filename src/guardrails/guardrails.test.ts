@@ -51,19 +51,21 @@ describe("GuardEngine", () => {
     expect(await engine.redactText("x@y.io and a@b.co")).toBe("<<EMAIL_ADDRESS_4>> and <<EMAIL_ADDRESS_3>>");
   });
 
-  it("blocks with the reference's message, snippet quoted and cut at 80", async () => {
+  it("blocks naming the guardrail, the entity type and where it matched — never the matched text", async () => {
     const engine = new GuardEngine([new PII(), new SecretDetection()], {});
     const scan = await engine.incoming([{ role: "user", content: "me@x.io AKIAIOSFODNN7EXAMPLE" }]);
-    expect(scan.blocked).toBe("Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE'");
+    // Offsets are in the text as that guardrail scanned it (after the PII redaction before it).
+    expect(scan.blocked).toBe("Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY at characters 20-40");
+    expect(scan.blocked).not.toContain("AKIA");
     const long = new GuardEngine([new PromptInjection({ patterns: [new Pattern("LONG", "z{90}")] })], {});
-    expect((await long.incoming([{ role: "user", content: "z".repeat(90) }])).blocked).toBe(`Guardrail 'PromptInjection' blocked: LONG matched '${"z".repeat(80)}...'`);
+    expect((await long.incoming([{ role: "user", content: "z".repeat(90) }])).blocked).toBe("Guardrail 'PromptInjection' blocked: LONG at characters 0-90");
     expect(pythonRepr("it's\n")).toBe(`"it's\\n"`);
   });
 
   it("scans tool arguments with their key, and blocks there", async () => {
     const engine = new GuardEngine([new SecretDetection()], {});
     const out = await engine.outgoing(null, [{ id: "c", name: "t", params: { config: { api_key: "abcdefghijklmnopqrstuvwxyz" } }, providerToolCallId: null }]);
-    expect(out.blocked).toBe("Guardrail 'SecretDetection' blocked: GENERIC_API_KEY matched 'abcdefghijklmnopqrstuvwxyz' in tool call params");
+    expect(out.blocked).toBe("Guardrail 'SecretDetection' blocked: GENERIC_API_KEY at characters 0-26 in tool call params");
   });
 
   it("restores values anywhere and reports invented placeholders", () => {

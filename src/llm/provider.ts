@@ -72,6 +72,12 @@ export interface LLMProvider {
   readonly model: string;
   readonly capabilities?: Partial<ProviderCapabilities>;
   complete(request: LLMRequest): Promise<LLMResponse>;
+  /**
+   * Optional: checked before a structured-output run starts. Throws a
+   * `ValidationError` naming the field when this provider cannot enforce the
+   * JSON Schema of the run's `outputType`.
+   */
+  checkOutputSchema?(schema: Record<string, unknown>): void;
   /** Optional live streaming; without it the runtime falls back to `complete`. */
   stream?(request: LLMRequest): AsyncIterable<ProviderStreamEvent>;
   close?(): Promise<void>;

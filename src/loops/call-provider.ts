@@ -21,9 +21,10 @@ export async function* callProvider(
   request: LLMRequest,
   iteration: number,
   onToolEvent?: (type: "tool_use_start" | "tool_use_end") => void,
+  options: { readonly rawText?: boolean } = {},
 ): AsyncGenerator<RunEvent, LLMResponse> {
   try {
-    return yield* streamOrComplete(ctx, request, iteration, onToolEvent);
+    return yield* streamOrComplete(ctx, request, iteration, onToolEvent, options.rawText ?? false);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     throw ProviderError.from(error);
@@ -34,7 +35,8 @@ async function* streamOrComplete(
   ctx: LoopContext,
   request: LLMRequest,
   iteration: number,
-  onToolEvent?: (type: "tool_use_start" | "tool_use_end") => void,
+  onToolEvent: ((type: "tool_use_start" | "tool_use_end") => void) | undefined,
+  rawText: boolean,
 ): AsyncGenerator<RunEvent, LLMResponse> {
   const inScope = providerCallScope({
     runId: ctx.runId,
@@ -47,7 +49,7 @@ async function* streamOrComplete(
   const runId = ctx.runId;
   // With guardrails the caller sees real values; with a blocking one, the text only once it passed (the loop shows it).
   const holdText = ctx.guard?.mayBlockOutput ?? false;
-  const text = ctx.guard ? new PlaceholderStream(ctx.guard) : null;
+  const text = ctx.guard && !rawText ? new PlaceholderStream(ctx.guard) : null;
   const reasoning = ctx.guard ? new PlaceholderStream(ctx.guard) : null;
   try {
     while (true) {

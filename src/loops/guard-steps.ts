@@ -58,3 +58,11 @@ export async function guardOutgoing(
   await ctx.hooks.governance(ctx.runId, "guardrail.blocked", iteration, { direction: "outgoing", error: scan.blocked });
   return { status: "error", answer: null, error: scan.blocked, iterationCount: iteration };
 }
+
+/**
+ * `true` when a streamed answer was held back until it passed the outgoing
+ * scan (a guardrail may block it): the loop shows it, whole, once it passed.
+ */
+export function heldBack(ctx: LoopContext): boolean {
+  return ctx.streaming && (ctx.guard?.mayBlockOutput ?? false);
+}

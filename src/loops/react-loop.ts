@@ -6,7 +6,7 @@ import { appendMessage } from "./append-message.js";
 import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
-import { guardIncoming, guardOutgoing } from "./guard-steps.js";
+import { guardIncoming, guardOutgoing, heldBack } from "./guard-steps.js";
 import { finishPendingBatch, runToolBatch } from "./tool-batch.js";
 
 /**
@@ -57,6 +57,7 @@ export class ReActLoop implements Loop {
       const blocked = await guardOutgoing(ctx, response, iteration, { semanticMessages: messages, semanticTools: tools, durationMs }, true);
       if (blocked) return blocked;
       await hooks.llmCallCompleted(runId, response, iteration, { semanticMessages: messages, semanticTools: tools, durationMs });
+      if (heldBack(ctx) && response.text) yield { type: "text_delta", runId, text: ctx.guard!.deanonymize(response.text) };
 
       state.usage = addUsage(state.usage, response.usage);
       state.iteration = iteration;
@@ -69,7 +70,12 @@ export class ReActLoop implements Loop {
       const calls = response.toolCalls ?? [];
       await appendMessage(
         ctx,
-        { role: "assistant", content: response.text ?? "", ...(calls.length > 0 ? { toolCalls: calls } : {}) },
+        {
+          role: "assistant",
+          content: response.text ?? "",
+          ...(calls.length > 0 ? { toolCalls: calls } : {}),
+          ...(response.assistantMeta ? { meta: response.assistantMeta } : {}),
+        },
         iteration,
       );
 

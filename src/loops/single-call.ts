@@ -2,6 +2,7 @@ import { ProviderError } from "../errors/provider-error.js";
 import { StructuredOutputValidationError } from "../errors/structured-output-validation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { capabilitiesOf, providerName } from "../llm/provider.js";
+import { outputJsonSchema, restoreOptionalFields } from "../llm/shared/output-schema.js";
 import type { LLMRequest } from "../llm/provider.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { RunEvent } from "../types/run-event.js";
@@ -9,7 +10,8 @@ import { addUsage } from "../types/usage.js";
 import { appendMessage } from "./append-message.js";
 import { checkBudget } from "./budget-check.js";
 import { callProvider } from "./call-provider.js";
-import { guardIncoming, guardOutgoing } from "./guard-steps.js";
+import { guardIncoming, guardOutgoing, heldBack } from "./guard-steps.js";
+import { streamPartialOutputs } from "./partial-output.js";
 import type { Loop, LoopContext, LoopOutcome } from "./loop.js";
 import { z } from "zod";
 
@@ -18,8 +20,12 @@ export function outputTypeName(schema: z.ZodType): string {
   return schema.description ?? (z.globalRegistry.get(schema)?.id as string | undefined) ?? "OutputType";
 }
 
-/** Parses and validates a structured answer; throws `StructuredOutputValidationError`. */
-export function parseStructured(schema: z.ZodType, text: string): unknown {
+/**
+ * Parses and validates a structured answer; throws `StructuredOutputValidationError`.
+ * A `null` written for an optional field (strict structured output) counts as absent.
+ * `restore` maps the parsed JSON before validation (real values for placeholders).
+ */
+export function parseStructured(schema: z.ZodType, text: string, restore: (json: unknown) => unknown = (json) => json): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -30,7 +36,7 @@ export function parseStructured(schema: z.ZodType, text: string): unknown {
       validationError: `Invalid JSON: ${(error as Error).message}`,
     });
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(restore(restoreOptionalFields(outputJsonSchema(schema), json)));
   if (parsed.success) return parsed.data;
   throw new StructuredOutputValidationError({
     rawResponse: text,
@@ -50,12 +56,13 @@ export class SingleCall implements Loop {
   async *run(ctx: LoopContext): AsyncGenerator<RunEvent, LoopOutcome, undefined> {
     const { agent, state, hooks, runId } = ctx;
     const iteration = 1;
+    const restore = (value: unknown) => (ctx.guard ? ctx.guard.deanonymize(value) : value);
     let outputSchema: Record<string, unknown> | undefined;
     if (ctx.outputType) {
       if (!capabilitiesOf(ctx.provider).supportsStructuredOutput) {
         throw new ValidationError({ field: "outputType", message: `${providerName(ctx.provider)} does not support structured output.` });
       }
-      outputSchema = z.toJSONSchema(ctx.outputType, { target: "draft-7" }) as Record<string, unknown>;
+      outputSchema = outputJsonSchema(ctx.outputType);
     }
     const built = ctx.strategy.buildMessages({ systemPrompt: agent.systemPrompt, history: state.history, toolDefs: [] });
     const guarded = await guardIncoming(ctx, built.messages, iteration);
@@ -74,9 +81,18 @@ export class SingleCall implements Loop {
     const started = performance.now();
     let response: LLMResponse;
     try {
-      response = yield* callProvider(ctx, request, iteration, (type) => {
-        throw new ProviderError(`SingleCall received an unexpected ${type} event from the provider stream. SingleCall agents have no tools.`);
-      });
+      const structuredStream = outputSchema !== undefined && ctx.streaming;
+      const call = callProvider(
+        ctx,
+        request,
+        iteration,
+        (type) => {
+          throw new ProviderError(`SingleCall received an unexpected ${type} event from the provider stream. SingleCall agents have no tools.`);
+        },
+        // Partial objects are parsed from the model's own text, then given real values.
+        { rawText: structuredStream },
+      );
+      response = yield* structuredStream ? streamPartialOutputs(call, outputSchema!, runId, restore) : call;
       const calls = response.toolCalls ?? [];
       if (calls.length > 0) {
         throw new ProviderError(`SingleCall received unexpected tool calls from the provider (${calls.length} calls). SingleCall agents have no tools.`);
@@ -93,8 +109,9 @@ export class SingleCall implements Loop {
     state.iteration = iteration;
     await appendMessage(ctx, { role: "assistant", content: response.text ?? "" }, iteration);
     await checkBudget(ctx, iteration);
+    if (heldBack(ctx) && response.text && !ctx.outputType) yield { type: "text_delta", runId, text: restore(response.text) as string };
 
-    const output = ctx.outputType ? parseStructured(ctx.outputType, response.text ?? "") : undefined;
+    const output = ctx.outputType ? parseStructured(ctx.outputType, response.text ?? "", restore) : undefined;
     return { status: "success", answer: response.text, iterationCount: 1, ...(ctx.outputType ? { output } : {}) };
   }
 }

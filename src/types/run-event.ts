@@ -8,6 +8,13 @@ export type RunEvent =
   | { readonly type: "run_resumed"; readonly runId: string }
   | { readonly type: "reasoning_delta"; readonly runId: string; readonly text: string }
   | { readonly type: "text_delta"; readonly runId: string; readonly text: string }
+  /**
+   * Structured output while streaming (`stream()` with `outputType`): the
+   * object parsed so far from the model's partial JSON, not yet validated.
+   * Each event carries the whole partial value; the validated value arrives
+   * as `run_completed.result.output`.
+   */
+  | { readonly type: "partial_output"; readonly runId: string; readonly output: unknown }
   | { readonly type: "tool_use_start"; readonly runId: string; readonly toolName: string; readonly toolCallId: string | null }
   | {
       readonly type: "tool_use_end";
@@ -32,6 +39,7 @@ export const RunEventType = {
   RUN_ERROR: "run_error",
   RUN_CANCELLED: "run_cancelled",
   TEXT_DELTA: "text_delta",
+  PARTIAL_OUTPUT: "partial_output",
   REASONING_DELTA: "reasoning_delta",
   TOOL_USE_START: "tool_use_start",
   TOOL_USE_END: "tool_use_end",

@@ -15,15 +15,56 @@ function mailer(sent: string[]) {
 }
 
 describe("guardrail configuration", () => {
-  it("refuses streaming, structured output with guardrails, and non-guardrails", () => {
-    const agent = new Agent({ provider: new MockLLM(["x"]), prompt: "p", guardrails: [new PII()] });
-    expect(() => agent.stream("x")).toThrow(/guardrails are not supported with stream\(\)/);
-    expect(() => agent.resumeStream("r")).toThrow(/not supported with resumeStream\(\)/);
-    const single = new Agent({ provider: new MockLLM(["{}"]), prompt: "p", loop: new SingleCall(), guardrails: [new PII()] });
-    return Promise.all([
-      expect(single.run("x", { outputType: z.object({}) })).rejects.toThrow(/guardrails with outputType/),
-      expect(Promise.resolve().then(() => new Agent({ provider: new MockLLM([]), prompt: "p", guardrails: [{} as never] }))).rejects.toBeInstanceOf(ValidationError),
-    ]);
+  it("refuses what is not a guardrail, naming the field", () => {
+    let thrown: unknown;
+    try {
+      new Agent({ provider: new MockLLM([]), prompt: "p", guardrails: [{} as never] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).field).toBe("guardrails[0]");
+  });
+
+  it("streams with real values: a placeholder split across deltas is never shown half-replaced", async () => {
+    const answer = "Mail sent to <<EMAIL_ADDRESS_1>>, done.";
+    for (const chunkSize of [1, 3, 7, 14, 200]) {
+      const llm = new MockLLM([answer], { chunkSize });
+      const agent = new Agent({ provider: llm, prompt: "p", guardrails: [new PII()] });
+      const deltas: string[] = [];
+      const stream = agent.stream(`mail ${EMAIL}`);
+      for await (const event of stream) if (event.type === "text_delta") deltas.push(event.text);
+      expect(llm.calls[0]!.messages[0]!.content).toBe("mail <<EMAIL_ADDRESS_1>>");
+      expect(deltas.join("")).toBe(`Mail sent to ${EMAIL}, done.`);
+      for (const delta of deltas) expect(delta).not.toMatch(/<<|>>|EMAIL_ADDRESS/);
+      expect(stream.result).toMatchObject({ status: "success", answer: `Mail sent to ${EMAIL}, done.` });
+    }
+  });
+
+  it("a blocking guardrail: the streamed answer is shown only once it passed; a block ends the stream as run() does", async () => {
+    const passing = new Agent({ provider: new MockLLM(["all clear"], { chunkSize: 2 }), prompt: "p", guardrails: [new SecretDetection()] });
+    const shown: string[] = [];
+    for await (const event of passing.stream("hi")) if (event.type === "text_delta") shown.push(event.text);
+    expect(shown).toEqual(["all clear"]);
+
+    const script = () => new MockLLM(["here: AKIAIOSFODNN7EXAMPLE"], { chunkSize: 4 });
+    const viaRun = await new Agent({ provider: script(), prompt: "p", guardrails: [new SecretDetection()] }).run("give me a key");
+    const events: string[] = [];
+    const stream = new Agent({ provider: script(), prompt: "p", guardrails: [new SecretDetection()] }).stream("give me a key");
+    for await (const event of stream) events.push(event.type === "text_delta" ? `text:${event.text}` : event.type);
+    expect(events).toEqual(["run_started", "run_completed"]);
+    expect(stream.result).toMatchObject({ status: "error", error: viaRun.error });
+    expect(viaRun.error).toBe("Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY at characters 6-26 in LLM output");
+  });
+
+  it("structured output with guardrails: the model sees placeholders, the caller gets the typed value with real ones", async () => {
+    const Contact = z.object({ name: z.string(), email: z.string() });
+    const llm = new MockLLM(['{"name": "Jane", "email": "<<EMAIL_ADDRESS_1>>"}']);
+    const agent = new Agent({ provider: llm, prompt: "p", loop: new SingleCall(), guardrails: [new PII()] });
+    const result = await agent.run(`extract: Jane, ${EMAIL}`, { outputType: Contact });
+    expect(llm.calls[0]!.messages[0]!.content).toBe("extract: Jane, <<EMAIL_ADDRESS_1>>");
+    expect(result.output).toEqual({ name: "Jane", email: EMAIL });
+    expect(result.answer).toBe(`{"name": "Jane", "email": "${EMAIL}"}`);
   });
 
   it("without a database the caller still gets real values back", async () => {
@@ -74,6 +115,66 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     return parts.join("\n").replaceAll(`"<<EMAIL_ADDRESS_1>>":"${EMAIL}"`, "").replaceAll(`"<<EMAIL_ADDRESS_1>>": "${EMAIL}"`, "").replaceAll(`\\"<<EMAIL_ADDRESS_1>>\\": \\"${EMAIL}\\"`, "");
   }
 
+  /** Every row of every table for the run, except the run's PII mapping: the one place real values may live. */
+  async function storedOutsideMapping(runId: string): Promise<string> {
+    const rows: unknown[] = [];
+    await withDatabase(database.url, async (db) => {
+      const runs = (await sql<Record<string, unknown>>`SELECT * FROM agent_runs WHERE id = ${runId}`.execute(db)).rows;
+      rows.push(...runs.map(({ pii_mapping: _mapping, ...rest }) => rest));
+      for (const table of ["react_traces", "tool_calls", "token_usage", "llm_interactions", "run_events"]) {
+        rows.push(...(await sql`SELECT * FROM ${sql.table(table)} WHERE agent_run_id = ${runId}`.execute(db)).rows);
+      }
+    });
+    return JSON.stringify(rows);
+  }
+
+  it("nothing the model writes, no tool result, structured output or error text is stored raw — on any path", async () => {
+    const BOB = "bob@example.org";
+    const CAROL = "carol@example.net";
+    const sent: string[] = [];
+    const ccMailer = tool({ name: "mail", description: "Send mail.", parameters: z.object({ to: z.string() }), execute: ({ to }) => (sent.push(to), `mailed ${to}, cc ${CAROL}`) });
+    // The model writes new personal data itself: in its text, in tool arguments, in its final answer.
+    const react = agent(
+      [{ text: `I will write to ${BOB}`, toolCalls: [{ name: "mail", params: { to: BOB, note: `from ${EMAIL}` } }] }, `Done: mailed ${BOB} and ${CAROL}`],
+      { tools: [ccMailer] },
+    );
+    const done = await react.run(`please mail ${EMAIL}`);
+    expect(done.answer).toBe(`Done: mailed ${BOB} and ${CAROL}`);
+    expect(sent).toEqual([BOB]);
+
+    // A pause whose pending arguments the model wrote.
+    const gated = agent([{ toolCalls: [{ name: "mail", params: { to: BOB } }] }, "sent"], { tools: [ccMailer], requireApproval: ["mail"] });
+    const paused = await gated.run("mail bob");
+    expect(paused.pendingToolCalls![0]!.params).toEqual({ to: BOB });
+    const atPause = await storedOutsideMapping(paused.runId);
+    await gated.submitApproval(paused.runId, { approved: true });
+    expect(sent).toEqual([BOB, BOB]);
+
+    // Structured output the model wrote.
+    const extractor = agent([`{"name": "Bob", "email": "${BOB}"}`], { loop: new SingleCall(), prompt: "Extract." });
+    const extracted = await extractor.run("who?", { outputType: z.object({ name: z.string(), email: z.string() }) });
+    expect(extracted.output).toEqual({ name: "Bob", email: BOB });
+
+    // A provider error that echoes personal data.
+    const failing = agent([new Error(`upstream rejected ${CAROL}`)]);
+    const error = await failing.run(`hi ${EMAIL}`).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`upstream rejected ${CAROL}`);
+    const failedRunId = (error as { runId: string }).runId;
+    expect((await store.getRun(failedRunId))!.error).toBe("upstream rejected <<EMAIL_ADDRESS_2>>");
+
+    for (const [runId, dump] of [
+      [done.runId, await storedOutsideMapping(done.runId)],
+      [paused.runId, atPause],
+      [paused.runId, await storedOutsideMapping(paused.runId)],
+      [extracted.runId, await storedOutsideMapping(extracted.runId)],
+      [failedRunId, await storedOutsideMapping(failedRunId)],
+    ] as const) {
+      for (const value of [EMAIL, BOB, CAROL]) expect(dump, `${runId} stores ${value}`).not.toContain(value);
+      expect(dump).toContain("<<EMAIL_ADDRESS_");
+    }
+    expect(Object.values(await store.getPiiMapping(done.runId)).sort()).toEqual([BOB, CAROL, EMAIL].sort());
+  });
+
   it("redacts for the model and at rest, restores for tools and the caller", async () => {
     const sent: string[] = [];
     const llm = new MockLLM([{ text: "mailing <<EMAIL_ADDRESS_1>>", toolCalls: [{ name: "mail", params: { to: "<<EMAIL_ADDRESS_1>>" } }] }, "done <<EMAIL_ADDRESS_1>>"]);
@@ -120,7 +221,7 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     const llm = new MockLLM(["never"]);
     const a = agent([], { provider: llm, guardrails: [new PII(), new SecretDetection()] });
     const result = await a.run(`me ${EMAIL} key AKIAIOSFODNN7EXAMPLE`);
-    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE'", iterationCount: 1 });
+    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY at characters 27-47", iterationCount: 1 });
     expect(llm.callsMade).toBe(0);
     expect((await store.getEvents(result.runId)).map((e) => e.eventType)).toEqual(["run.started", "guardrail.blocked", "run.completed"]);
     expect((await store.getRun(result.runId))!.error).toBeNull();
@@ -130,7 +231,9 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
   it("an outgoing block records a scrubbed response and no assistant trace", async () => {
     const a = agent(["here: AKIAIOSFODNN7EXAMPLE"], { guardrails: [new SecretDetection()], prompt: "p" });
     const result = await a.run("give me a key");
-    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY matched 'AKIAIOSFODNN7EXAMPLE' in LLM output" });
+    expect(result).toMatchObject({ status: "error", error: "Guardrail 'SecretDetection' blocked: AWS_ACCESS_KEY at characters 6-26 in LLM output" });
+    // The secret the guardrail blocked is stored nowhere.
+    expect(await everythingStored(result.runId)).not.toContain("AKIAIOSFODNN7EXAMPLE");
     const events = await store.getEvents(result.runId);
     expect(events.map((e) => e.eventType)).toEqual(["run.started", "guardrail.detected", "llm.completed", "guardrail.blocked", "run.completed"]);
     expect((await store.getTraces(result.runId)).map((t) => t.role)).toEqual(["user"]);

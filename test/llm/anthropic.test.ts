@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
@@ -119,6 +119,92 @@ describe("AnthropicProvider over the official SDK", () => {
     expect(vendor.requests[0]!.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048, display: "omitted" });
   });
 
+  it("thinking drops temperature and top_k with one warning per provider", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([message([{ type: "text", text: "a" }]), message([{ type: "text", text: "b" }])]);
+      const p = provider({ thinking: true, temperature: 0.4 });
+      await p.complete({ messages: [{ role: "user", content: "q" }], tools: null, options: { topK: 3, topP: 0.95 } });
+      await p.complete({ messages: [{ role: "user", content: "q" }], tools: null, options: {} });
+      for (const request of vendor.requests) {
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_k");
+      }
+      expect(vendor.requests[0]!.body.top_p).toBe(0.95);
+      expect(warn.mock.calls.map(([m]) => m)).toEqual(["AnthropicProvider: temperature and top_k are not sent while thinking is on (extended thinking rejects them)."]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("thinking with tools: the next request carries the thinking blocks exactly as received", async () => {
+    const thinking = { type: "thinking", thinking: "The user wants a sum; call add.", signature: "EqQBCkgIARABGAIiQL+sig/==" };
+    const redacted = { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP" };
+    await start([
+      message([thinking, redacted, { type: "text", text: "Adding." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }], undefined, "tool_use"),
+      message([{ type: "thinking", thinking: "Done.", signature: "sig-2" }, { type: "text", text: "3" }]),
+    ]);
+    const agent = new Agent({ provider: provider({ thinking: true }), prompt: "p", tools: [add] });
+    const result = await agent.run("1+2");
+    expect(result).toMatchObject({ status: "success", answer: "3" });
+    expect(vendor.requests[1]!.body.messages).toEqual([
+      { role: "user", content: "1+2" },
+      { role: "assistant", content: [thinking, redacted, { type: "text", text: "Adding." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "3", cache_control: { type: "ephemeral" } }] },
+    ]);
+  });
+
+  it("thinking with tools under a redacting guardrail: content is redacted, thinking blocks are not touched", async () => {
+    const { PII } = await import("../../src/guardrails/index.js");
+    const thinking = { type: "thinking", thinking: "Mail ann@example.com the sum.", signature: "c2lnbmVkIGJ5IGFubkBleGFtcGxlLmNvbQ==" };
+    await start([
+      message([thinking, { type: "text", text: "Adding for ann@example.com." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }], undefined, "tool_use"),
+      message([{ type: "text", text: "3" }]),
+    ]);
+    const agent = new Agent({ provider: provider({ thinking: true }), prompt: "p", tools: [add], guardrails: [new PII()] });
+    await agent.run("1+2, then mail ann@example.com");
+    const [user, assistant] = vendor.requests[1]!.body.messages as { content: unknown }[];
+    expect(JSON.stringify(user!.content)).not.toContain("ann@example.com");
+    expect(assistant!.content).toEqual([thinking, { type: "text", text: "Adding for <<EMAIL_ADDRESS_1>>." }, { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } }]);
+  });
+
+  it("thinking with tools, streamed: signatures assembled from signature_delta go back unchanged", async () => {
+    const sse = (events: Record<string, unknown>[]): FakeReply => ({ sse: events.map((e) => [String(e.type), e] as const) });
+    const head = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude-test", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } };
+    await start([
+      sse([
+        head,
+        { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Need " } },
+        { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "add." } },
+        { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "EqQBCkgIARAB/sig==" } },
+        { type: "content_block_stop", index: 0 },
+        { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "add", input: {} } },
+        { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"a": 1, "b": 2}' } },
+        { type: "content_block_stop", index: 1 },
+        { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 9 } },
+        { type: "message_stop" },
+      ]),
+      sse([
+        head,
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "3" } },
+        { type: "content_block_stop", index: 0 },
+        { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 1 } },
+        { type: "message_stop" },
+      ]),
+    ]);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider({ thinking: true }), prompt: "p", tools: [add] }).stream("1+2")) events.push(e);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { answer: "3" } });
+    const assistant = (vendor.requests[1]!.body.messages as { content: unknown }[])[1]!;
+    expect(assistant.content).toEqual([
+      { type: "thinking", thinking: "Need add.", signature: "EqQBCkgIARAB/sig==" },
+      { type: "tool_use", id: "toolu_1", name: "add", input: { a: 1, b: 2 } },
+    ]);
+  });
+
   it("retries 429 and 529 honouring retry headers and reports provider.retry", async () => {
     const throttle = (status: number): FakeReply => ({ status, headers: { "retry-after": "1", "retry-after-ms": "5" }, json: { type: "error", error: { type: "overloaded_error", message: "busy" } } });
     await start([throttle(429), throttle(529), message([{ type: "text", text: "finally" }])]);
@@ -165,6 +251,35 @@ describe("AnthropicProvider over the official SDK", () => {
     const result = await agent.run("I love it");
     expect(result.output).toEqual({ label: "positive", score: 0.9 });
     expect(vendor.requests[0]!.body.tool_choice).toEqual({ type: "tool", name: "structured_output" });
+  });
+
+  it("streams structured output: partial objects as the forced tool's JSON arrives, then the validated value", async () => {
+    const head = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude-test", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } };
+    const json = ['{"label": "pos', 'itive", "sco', 're": 0.9, "tags": ["a"', ', "b"]}'];
+    await start([
+      {
+        sse: [
+          head,
+          { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_9", name: "structured_output", input: {} } },
+          ...json.map((partial_json) => ({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json } })),
+          { type: "content_block_stop", index: 0 },
+          { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 20 } },
+          { type: "message_stop" },
+        ].map((e) => [String(e.type), e] as const),
+      },
+    ]);
+    const outputType = z.object({ label: z.string(), score: z.number(), tags: z.array(z.string()) });
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider(), prompt: "p", loop: new SingleCall(), outputType }).stream("I love it")) events.push(e);
+    expect(events.map((e) => e.type)).toEqual(["run_started", "partial_output", "partial_output", "partial_output", "partial_output", "run_completed"]);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([
+      { label: "pos" },
+      { label: "positive" },
+      { label: "positive", score: 0.9, tags: ["a"] },
+      { label: "positive", score: 0.9, tags: ["a", "b"] },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { status: "success", output: { label: "positive", score: 0.9, tags: ["a", "b"] } } });
+    expect(vendor.requests[0]!.body).toMatchObject({ stream: true, tool_choice: { type: "tool", name: "structured_output" } });
   });
 
   it("forwards known per-call overrides and drops unknown ones", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Agent } from "../../src/index.js";
 import type { RunEvent } from "../../src/index.js";
 import { OpenAIResponsesProvider } from "../../src/llm/openai-responses/index.js";
@@ -79,5 +79,68 @@ describe("OpenAIResponsesProvider over the official SDK", () => {
     expect(() => new OpenAIResponsesProvider({ model: "m", apiKey: "k", builtinTools: ["code_interpreter" as never] })).toThrow(
       "Unknown built-in tool 'code_interpreter'. Supported: web_search_preview",
     );
+  });
+});
+
+describe("OpenAIResponsesProvider with reasoning configured", () => {
+  it("sends no temperature or top_p and warns once", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([
+        response([{ type: "function_call", id: "fc_1", call_id: "call_1", name: "add", arguments: '{"a":1,"b":2}', status: "completed" }]),
+        response([{ type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "3", annotations: [] }] }]),
+      ]);
+      await new Agent({ provider: provider({ effort: "medium", temperature: 0.2 }), prompt: "p", tools: [add] }).run("1+2", { topP: 0.4 });
+      expect(vendor.requests).toHaveLength(2);
+      for (const request of vendor.requests) {
+        expect(request.body).toMatchObject({ reasoning: { effort: "medium" } });
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_p");
+      }
+      const warnings = warn.mock.calls.map(([m]) => m).filter((m) => m.includes("temperature"));
+      expect(warnings).toEqual(["OpenAIResponsesProvider: temperature and top_p are not sent while reasoning is on (reasoning models reject them)."]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("thinking alone counts as reasoning; without it temperature is sent", async () => {
+    await start([response([]), response([])]);
+    await new Agent({ provider: provider({ thinking: true, temperature: 0.2 }), prompt: "p" }).run("x");
+    await new Agent({ provider: provider({ temperature: 0.2 }), prompt: "p" }).run("x");
+    expect(vendor.requests[0]!.body).not.toHaveProperty("temperature");
+    expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.2 });
+  });
+});
+
+describe("OpenAIResponsesProvider structured output", () => {
+  it("streams partial objects from output_text deltas; strict text.format named from the zod title", async () => {
+    const { z } = await import("zod");
+    const { SingleCall } = await import("../../src/index.js");
+    const ev = (e: Record<string, unknown>) => [String(e.type), e] as const;
+    const completed = { id: "resp_1", object: "response", created_at: 1, status: "completed", model: "gpt-5", output: [], usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 } };
+    const deltas = ['{"city": "Par', 'is", "zip": null}'];
+    await start([
+      {
+        sse: [
+          ...deltas.map((delta, i) => ev({ type: "response.output_text.delta", sequence_number: i, item_id: "m", output_index: 0, content_index: 0, delta })),
+          ev({ type: "response.completed", sequence_number: 9, response: completed }),
+        ],
+      },
+    ]);
+    const Address = z.object({ city: z.string(), zip: z.string().optional() }).meta({ title: "Address" });
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: provider(), prompt: "p", loop: new SingleCall(), outputType: Address }).stream("Where?")) events.push(e);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([{ city: "Par" }, { city: "Paris" }]);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { output: { city: "Paris" } } });
+    expect(vendor.requests[0]!.body.text).toEqual({
+      format: {
+        type: "json_schema",
+        name: "Address",
+        strict: true,
+        schema: { title: "Address", type: "object", properties: { city: { type: "string" }, zip: { type: ["string", "null"] } }, required: ["city", "zip"], additionalProperties: false },
+      },
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Agent, SingleCall } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
 import { OpenAIProvider } from "../../src/llm/openai/index.js";
 import { FakeVendor, type FakeReply } from "../support/fake-vendor.js";
+import { describeEachBackend } from "../support/backends.js";
 import { add } from "../support/tools.js";
 
 const completion = (message: Record<string, unknown>, usage: Record<string, unknown> = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): FakeReply => ({
@@ -136,5 +137,120 @@ describe("OpenAIProvider over the official SDK", () => {
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
+  });
+});
+
+describe("OpenAIProvider with reasoning configured", () => {
+  it("sends no temperature or top_p (reasoning models reject them) and warns once", async () => {
+    const { logger } = await import("../../src/util/logger.js");
+    const warn = vi.spyOn(logger, "warn").mockImplementation(() => undefined);
+    try {
+      await start([
+        completion({ content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "add", arguments: '{"a": 1, "b": 2}' } }] }),
+        completion({ content: "3" }),
+      ]);
+      const agent = new Agent({ provider: compatible({ temperature: 0.3, effort: "low" }), prompt: "p", tools: [add] });
+      await agent.run("add 1+2", { topP: 0.5 });
+      for (const request of vendor.requests) {
+        expect(request.body).toMatchObject({ reasoning_effort: "low" });
+        expect(request.body).not.toHaveProperty("temperature");
+        expect(request.body).not.toHaveProperty("top_p");
+      }
+      expect(vendor.requests).toHaveLength(2);
+      const warnings = warn.mock.calls.map(([m]) => m).filter((m) => m.includes("temperature"));
+      expect(warnings).toEqual(["OpenAIProvider: temperature and top_p are not sent while reasoning effort is set (reasoning models reject them)."]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a per-call reasoningEffort drops a per-call temperature too; without reasoning both are sent", async () => {
+    await start([completion({ content: "a" }), completion({ content: "b" })]);
+    const provider = compatible();
+    await new Agent({ provider, prompt: "p" }).run("x", { reasoningEffort: "high", temperature: 0.7 });
+    await new Agent({ provider, prompt: "p" }).run("x", { temperature: 0.7, topP: 0.9 });
+    expect(vendor.requests[0]!.body).toMatchObject({ reasoning_effort: "high" });
+    expect(vendor.requests[0]!.body).not.toHaveProperty("temperature");
+    expect(vendor.requests[1]!.body).toMatchObject({ temperature: 0.7, top_p: 0.9 });
+  });
+});
+
+describe("structured output under strict mode", () => {
+  const Review = z
+    .object({
+      title: z.string(),
+      rating: z.number().optional(),
+      note: z.string().nullable(),
+      author: z.object({ name: z.string(), email: z.string().optional() }).optional(),
+    })
+    .meta({ title: "Review" });
+
+  it("optional fields go out required and nullable; the model's nulls come back as absent fields", async () => {
+    await start([completion({ content: '{"title": "Dune", "rating": null, "note": null, "author": {"name": "Ann", "email": null}}' })]);
+    const result = await new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), outputType: Review }).run("review Dune");
+    expect(result.output).toEqual({ title: "Dune", note: null, author: { name: "Ann" } });
+    const format = vendor.requests[0]!.body.response_format as { json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } };
+    expect(format.json_schema.name).toBe("Review");
+    expect(format.json_schema.schema).toEqual({
+      title: "Review",
+      type: "object",
+      properties: {
+        title: { type: "string" },
+        rating: { type: ["number", "null"] },
+        note: { type: ["string", "null"] },
+        author: { type: ["object", "null"], properties: { name: { type: "string" }, email: { type: ["string", "null"] } }, required: ["name", "email"], additionalProperties: false },
+      },
+      required: ["title", "note", "rating", "author"],
+      additionalProperties: false,
+    });
+  });
+
+  it("streams partial objects (nulls of optional fields read as absent) and ends with the validated value", async () => {
+    const chunk = (content: string) => [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [{ index: 0, delta: { content }, finish_reason: null }] }] as const;
+    await start([
+      {
+        sse: [
+          chunk('{"title": "Du'),
+          chunk('ne", "rating": nu'),
+          chunk('ll, "note": null, "author": {"name": "Ann", "email": null}}'),
+          [null, { id: "c", object: "chat.completion.chunk", created: 1, model: "gpt-test", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }],
+          [null, "[DONE]"],
+        ],
+      },
+    ]);
+    const events: RunEvent[] = [];
+    for await (const e of new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), outputType: Review }).stream("review Dune")) events.push(e);
+    expect(events.filter((e) => e.type === "partial_output").map((e) => e.type === "partial_output" && e.output)).toEqual([
+      { title: "Du" },
+      { title: "Dune" },
+      { title: "Dune", note: null, author: { name: "Ann" } },
+    ]);
+    expect(events.some((e) => e.type === "text_delta")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: "run_completed", result: { output: { title: "Dune", note: null, author: { name: "Ann" } } } });
+    expect(vendor.requests[0]!.body).toMatchObject({ stream: true, response_format: { type: "json_schema", json_schema: { name: "Review", strict: true } } });
+  });
+
+  describeEachBackend("a schema strict mode cannot express", (backend) => {
+    it("is refused before the run exists, naming the field", async () => {
+      const { RunStore } = await import("../../src/store/index.js");
+      const { ValidationError } = await import("../../src/index.js");
+      const database = await backend.create();
+      try {
+        await start([completion({ content: "fine" })]);
+        const agent = new Agent({ provider: compatible(), prompt: "p", loop: new SingleCall(), databaseUrl: database.url });
+        await agent.run("a plain run first");
+        const outputType = z.object({ scores: z.record(z.string(), z.number()) });
+        const error = await agent.run("x", { outputType }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({ field: "outputType", message: expect.stringContaining('field "scores" allows keys beyond its declared properties') });
+        await agent.close();
+        expect(vendor.requests).toHaveLength(1);
+        const store = RunStore.fromDatabaseUrl(database.url);
+        expect(await store.countRuns()).toBe(1);
+        await store.close();
+      } finally {
+        await database.cleanup();
+      }
+    });
   });
 });

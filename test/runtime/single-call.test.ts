@@ -47,6 +47,16 @@ describe("SingleCall", () => {
     await expect(agent.run("x", { outputType: Sentiment })).rejects.toThrow(/only supported with the SingleCall loop, not ReActLoop/);
   });
 
+  it("refuses an outputType JSON Schema cannot describe before calling the model", async () => {
+    const { ValidationError } = await import("../../src/index.js");
+    const llm = new MockLLM(["{}"]);
+    const agent = new Agent({ provider: llm, prompt: "p", loop: new SingleCall() });
+    const error = await agent.run("x", { outputType: z.object({ when: z.date() }) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: "outputType", message: expect.stringContaining("outputType cannot be expressed as JSON Schema") });
+    expect(llm.callsMade).toBe(0);
+  });
+
   it("refuses structured output from providers that cannot do it", async () => {
     const llm = new MockLLM(["{}"], { capabilities: { supportsStructuredOutput: false } });
     const agent = new Agent({ provider: llm, prompt: "p", loop: new SingleCall(), outputType: Sentiment });

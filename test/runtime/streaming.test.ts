@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Agent, tool } from "../../src/index.js";
+import { Agent, SingleCall, tool } from "../../src/index.js";
 import type { Notifier, RunEvent } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
+import { describeEachBackend } from "../support/backends.js";
 import { add } from "../support/tools.js";
 
 describe("agent.stream()", () => {
@@ -86,5 +87,89 @@ describe("agent.stream()", () => {
     for await (const e of stream) types.push(e.type);
     expect(types.at(-1)).toBe("run_paused");
     expect(stream.result?.status).toBe("waiting_approval");
+  });
+});
+
+describeEachBackend("stream() with outputType", (backend) => {
+  const Sentiment = z.object({ label: z.enum(["positive", "negative"]), score: z.number(), note: z.string().optional() }).describe("Sentiment");
+
+  it("yields partial objects, ends with the validated value, and persists the run like run() does", async () => {
+    const { RunStore } = await import("../../src/store/index.js");
+    const database = await backend.create();
+    try {
+      const llm = new MockLLM(['{"label": "positive", "score": 0.9}'], { chunkSize: 12 });
+      const agent = new Agent({ name: "Classifier", provider: llm, prompt: "Classify.", loop: new SingleCall(), outputType: Sentiment, databaseUrl: database.url });
+      const stream = agent.stream("I love it");
+      const events: RunEvent[] = [];
+      for await (const e of stream) events.push(e);
+      await agent.close();
+      expect(events.map((e) => (e.type === "partial_output" ? e.output : e.type))).toEqual([
+        "run_started",
+        { label: "p" },
+        { label: "positive" },
+        { label: "positive", score: 0.9 },
+        "run_completed",
+      ]);
+      expect(stream.result).toMatchObject({ status: "success", output: { label: "positive", score: 0.9 }, answer: '{"label": "positive", "score": 0.9}' });
+      expect(llm.calls[0]!.outputSchema).toMatchObject({ description: "Sentiment", type: "object" });
+      const store = RunStore.fromDatabaseUrl(database.url);
+      const run = await store.getRun(stream.runId);
+      expect(run).toMatchObject({ status: "success", answer: '{"label": "positive", "score": 0.9}' });
+      await store.close();
+    } finally {
+      await database.cleanup();
+    }
+  });
+
+  it("an answer that fails validation ends the stream with run_error and an errored run", async () => {
+    const { RunStore } = await import("../../src/store/index.js");
+    const database = await backend.create();
+    try {
+      const agent = new Agent({ provider: new MockLLM(['{"label": "meh", "score": 1}']), prompt: "p", loop: new SingleCall(), outputType: Sentiment, databaseUrl: database.url });
+      const stream = agent.stream("x");
+      const events: RunEvent[] = [];
+      for await (const e of stream) events.push(e);
+      await agent.close();
+      expect(events.filter((e) => e.type === "partial_output").at(-1)).toMatchObject({ output: { label: "meh", score: 1 } });
+      const last = events.at(-1)!;
+      expect(last.type).toBe("run_error");
+      expect(last.type === "run_error" && last.error).toMatch(/Sentiment/);
+      const store = RunStore.fromDatabaseUrl(database.url);
+      expect(await store.getRun(stream.runId)).toMatchObject({ status: "error" });
+      await store.close();
+    } finally {
+      await database.cleanup();
+    }
+  });
+});
+
+describe("stream() with outputType, stopped early", () => {
+  it("closes the provider's stream when the consumer breaks after the first partial object", async () => {
+    let closed = false;
+    const provider = {
+      model: "m",
+      capabilities: { supportsStructuredOutput: true, supportsStreaming: true },
+      complete: () => Promise.reject(new Error("not used")),
+      async *stream() {
+        try {
+          yield { type: "text_delta" as const, text: '{"label": "po' };
+          yield { type: "text_delta" as const, text: 'sitive", "score": 1}' };
+          yield { type: "done" as const, response: { text: '{"label": "positive", "score": 1}', toolCalls: null, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2, costUsd: null, cacheReadInputTokens: null, cacheCreationInputTokens: null, reasoningTokens: null } } };
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const finished: string[] = [];
+    const agent = new Agent({ provider, prompt: "p", loop: new SingleCall(), outputType: z.object({ label: z.string(), score: z.number() }) });
+    const stream = agent.stream("x", { notifier: { onRunFinished: (_id, r) => void finished.push(r.status) } });
+    const seen: RunEvent[] = [];
+    for await (const e of stream) {
+      seen.push(e);
+      if (e.type === "partial_output") break;
+    }
+    expect(seen.map((e) => e.type)).toEqual(["run_started", "partial_output"]);
+    expect(closed).toBe(true);
+    expect(finished).toEqual(["cancelled"]);
   });
 });

@@ -2,6 +2,7 @@ import type { WireJson } from "../shared/wire-json.js";
 import type { LLMResponse } from "../../types/llm-response.js";
 import type { ProviderStreamEvent } from "../../types/run-event.js";
 import type { ToolCall } from "../../types/tool-call.js";
+import { logger } from "../../util/logger.js";
 import { newId } from "../../util/ulid.js";
 import { pythonJsonDumps } from "../../util/python-json.js";
 import { type LLMProvider, type LLMRequest, type ProviderCapabilities, VENDOR_CAPABILITIES } from "../provider.js";
@@ -44,6 +45,13 @@ export interface AnthropicProviderOptions {
 const DEFAULTS = { maxTokens: 16_000, timeoutMs: 120_000, maxRetries: 3, thinking: false, showThinking: true } as const;
 const STRUCTURED_TOOL = "structured_output";
 
+/** The forced structured-output tool's input, as the answer's JSON text. */
+function structuredText(content: readonly Record<string, unknown>[]): string {
+  const block = content.find((b) => b.type === "tool_use" && b.name === STRUCTURED_TOOL);
+  if (!block) throw new Error("Anthropic structured output: expected a tool_use block named 'structured_output' but none was found in the response.");
+  return pythonJsonDumps(block.input ?? {});
+}
+
 /**
  * Claude through the official `@anthropic-ai/sdk` (an optional peer
  * dependency). Shape translation only: prompt-cache breakpoints, thinking,
@@ -56,6 +64,7 @@ export class AnthropicProvider implements LLMProvider {
   readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #options: Required<Pick<AnthropicProviderOptions, keyof typeof DEFAULTS>> & AnthropicProviderOptions;
   readonly #apiKey: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: AnthropicSdk; client: AnthropicClient }> | null = null;
 
   constructor(options: AnthropicProviderOptions) {
@@ -108,18 +117,28 @@ export class AnthropicProvider implements LLMProvider {
       body.thinking = budget ? { type: "enabled", budget_tokens: budget, display } : { type: "adaptive", display };
       const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort);
       if (effort) body.output_config = { effort };
-    } else {
-      const temperature = "temperature" in call ? call.temperature : o.temperature;
-      if (temperature !== undefined) body.temperature = temperature;
     }
+    const temperature = "temperature" in call ? call.temperature : o.temperature;
+    if (!thinking && temperature !== undefined) body.temperature = temperature;
     for (const [from, to] of [["topP", "top_p"], ["topK", "top_k"], ["stopSequences", "stop_sequences"]] as const) {
       if (call[from] !== undefined) body[to] = call[from];
+    }
+    if (thinking && (temperature !== undefined || body.top_k !== undefined)) {
+      // Extended thinking answers 400 to temperature and top_k.
+      delete body.top_k;
+      this.#warnSamplingDropped();
     }
     if (request.outputSchema) {
       body.tools = [{ name: STRUCTURED_TOOL, description: "Return your response in this exact format.", input_schema: request.outputSchema }];
       body.tool_choice = { type: "tool", name: STRUCTURED_TOOL };
     }
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn("AnthropicProvider: temperature and top_k are not sent while thinking is on (extended thinking rejects them).");
   }
 
   #wrap(error: unknown, sdk: AnthropicSdk, streaming: boolean): unknown {
@@ -138,9 +157,7 @@ export class AnthropicProvider implements LLMProvider {
     const content = (message.content as Record<string, unknown>[]) ?? [];
     const usage = mapAnthropicUsage(message.usage as Record<string, unknown>);
     if (request.outputSchema) {
-      const block = content.find((b) => b.type === "tool_use" && b.name === STRUCTURED_TOOL);
-      if (!block) throw new Error("Anthropic structured output: expected a tool_use block named 'structured_output' but none was found in the response.");
-      return { text: pythonJsonDumps(block.input ?? {}), toolCalls: null, usage, model: String(body.model), providerRequest: body, providerResponse: message };
+      return { text: structuredText(content), toolCalls: null, usage, model: String(body.model), providerRequest: body, providerResponse: message };
     }
     const mapped = mapAnthropicContent(content);
     return { ...mapped, usage, model: String(body.model), providerRequest: body, providerResponse: message };
@@ -148,8 +165,11 @@ export class AnthropicProvider implements LLMProvider {
 
   async *stream(request: LLMRequest): AsyncGenerator<ProviderStreamEvent> {
     const { sdk, client } = await this.#sdk();
-    const body = this.buildRequest({ ...request, outputSchema: undefined });
+    const body = this.buildRequest(request);
     const model = String(body.model);
+    // Structured output arrives as the forced tool's input: its JSON streams as text.
+    const structured = request.outputSchema !== undefined;
+    let inStructured = false;
     let text = "";
     let hasText = false;
     const calls: ToolCall[] = [];
@@ -160,7 +180,9 @@ export class AnthropicProvider implements LLMProvider {
       const stream = client.messages.stream(body as never, { signal: request.signal });
       for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
         const event = raw as WireJson;
-        if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
+        if (event.type === "content_block_start" && structured && event.content_block?.type === "tool_use" && event.content_block.name === STRUCTURED_TOOL) {
+          inStructured = true;
+        } else if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
           open = { name: event.content_block.name, id: event.content_block.id, json: "" };
           yield { type: "tool_use_start", toolName: open.name, toolCallId: open.id };
         } else if (event.type === "content_block_delta") {
@@ -171,9 +193,13 @@ export class AnthropicProvider implements LLMProvider {
             yield { type: "text_delta", text: delta.text };
           } else if (delta.type === "thinking_delta") {
             yield { type: "reasoning_delta", text: delta.thinking };
+          } else if (delta.type === "input_json_delta" && inStructured) {
+            if (delta.partial_json) yield { type: "text_delta", text: delta.partial_json };
           } else if (delta.type === "input_json_delta" && open) {
             open.json += delta.partial_json ?? "";
           }
+        } else if (event.type === "content_block_stop" && inStructured) {
+          inStructured = false;
         } else if (event.type === "content_block_stop" && open) {
           const params = parseArgumentsLossy(open.json, { provider: "anthropic", model, tool: open.name, callId: open.id });
           const call: ToolCall = { id: newId(), name: open.name, params, providerToolCallId: open.id };
@@ -191,15 +217,17 @@ export class AnthropicProvider implements LLMProvider {
     }
     const usage = mapAnthropicUsage(final.usage as Record<string, unknown>);
     if (usage.reasoningTokens === null && deltaThinkingTokens !== null) usage.reasoningTokens = deltaThinkingTokens;
-    const mapped = mapAnthropicContent((final.content as Record<string, unknown>[]) ?? []);
+    const content = (final.content as Record<string, unknown>[]) ?? [];
+    const mapped = mapAnthropicContent(content);
     yield {
       type: "done",
       response: {
-        text: hasText ? text : null,
+        text: structured ? structuredText(content) : hasText ? text : null,
         toolCalls: calls.length > 0 ? calls : null,
         usage,
         model,
         reasoning: mapped.reasoning,
+        ...(mapped.assistantMeta ? { assistantMeta: mapped.assistantMeta } : {}),
         providerRequest: body,
         providerResponse: final,
       },

@@ -1,6 +1,7 @@
 import type { Message } from "../../types/message.js";
 import type { ToolDef } from "../../types/tool-call.js";
 import { indexToolCalls } from "../shared/history-checks.js";
+import { THINKING_BLOCKS_KEY } from "./from-anthropic-response.js";
 
 /** @see https://docs.anthropic.com/en/api/messages */
 export type AnthropicBlock = Record<string, unknown> & { type: string };
@@ -10,6 +11,17 @@ export interface AnthropicMessage {
 }
 
 export type CacheTtl = "5m" | "1h";
+
+const THINKING_TYPES = new Set(["thinking", "redacted_thinking"]);
+
+/** The thinking blocks an assistant turn carries, as the API returned them (copies; never rewritten). */
+function thinkingBlocksOf(message: Message): AnthropicBlock[] {
+  const stored = message.meta?.[THINKING_BLOCKS_KEY];
+  if (!Array.isArray(stored)) return [];
+  return stored
+    .filter((b): b is AnthropicBlock => !!b && typeof b === "object" && THINKING_TYPES.has((b as AnthropicBlock).type))
+    .map((b) => ({ ...b }));
+}
 
 /**
  * Dendrux messages → Anthropic `system` + `messages`. System messages are
@@ -26,12 +38,14 @@ export function toAnthropicMessages(messages: readonly Message[]): { system: str
     } else if (m.role === "user") {
       out.push({ role: "user", content: m.content });
     } else if (m.role === "assistant") {
-      if (!m.toolCalls || m.toolCalls.length === 0) {
+      const thinking = thinkingBlocksOf(m);
+      if ((!m.toolCalls || m.toolCalls.length === 0) && thinking.length === 0) {
         out.push({ role: "assistant", content: m.content });
         continue;
       }
-      const blocks: AnthropicBlock[] = m.content ? [{ type: "text", text: m.content }] : [];
-      for (const call of m.toolCalls) blocks.push({ type: "tool_use", id: call.providerToolCallId ?? call.id, name: call.name, input: call.params });
+      const blocks: AnthropicBlock[] = [...thinking];
+      if (m.content) blocks.push({ type: "text", text: m.content });
+      for (const call of m.toolCalls ?? []) blocks.push({ type: "tool_use", id: call.providerToolCallId ?? call.id, name: call.name, input: call.params });
       out.push({ role: "assistant", content: blocks });
     } else {
       const call = calls.get(m.callId!)!;
@@ -59,9 +73,11 @@ export function toAnthropicTools(tools: readonly ToolDef[] | null): Record<strin
 
 function marked(message: AnthropicMessage, marker: Record<string, string>): AnthropicMessage {
   if (typeof message.content === "string") return { ...message, content: [{ type: "text", text: message.content, cache_control: marker }] };
-  if (message.content.length === 0) return message;
+  // Thinking blocks cannot carry cache_control: the breakpoint goes on the last other block.
+  const last = message.content.findLastIndex((b) => !THINKING_TYPES.has(b.type));
+  if (last < 0) return message;
   const blocks = message.content.map((b) => ({ ...b }));
-  blocks[blocks.length - 1]!.cache_control = marker;
+  blocks[last]!.cache_control = marker;
   return { ...message, content: blocks };
 }
 

@@ -10,6 +10,7 @@ import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
 import { normaliseEffort, parseArgumentsLossy, parseArgumentsStrict } from "../shared/parse-arguments.js";
+import { outputSchemaName } from "../shared/output-schema.js";
 import { strictSchema } from "../shared/strict-schema.js";
 import { toResponsesInput, toResponsesTools } from "./to-responses-input.js";
 
@@ -58,6 +59,7 @@ export class OpenAIResponsesProvider implements LLMProvider {
   readonly capabilities: Partial<ProviderCapabilities> = { ...VENDOR_CAPABILITIES, maxContextTokens: 200_000 };
   readonly #o: OpenAIResponsesProviderOptions & { maxOutputTokens: number; timeoutMs: number; maxRetries: number; thinking: boolean; showThinking: boolean };
   readonly #apiKey: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: OpenAISdk; client: OpenAIClient }> | null = null;
 
   constructor(options: OpenAIResponsesProviderOptions) {
@@ -89,6 +91,11 @@ export class OpenAIResponsesProvider implements LLMProvider {
     return this.#client;
   }
 
+  /** Refuses, before a run starts, a structured-output schema strict mode cannot enforce. */
+  checkOutputSchema(schema: Record<string, unknown>): void {
+    strictSchema(schema);
+  }
+
   /** The request body, exactly as sent (recorded as `provider_request`). */
   buildRequest(request: LLMRequest): Record<string, unknown> {
     const o = this.#o;
@@ -103,15 +110,18 @@ export class OpenAIResponsesProvider implements LLMProvider {
     const tools = toResponsesTools(request.tools, o.builtinTools ?? []);
     if (tools) body.tools = tools;
     const temperature = "temperature" in call ? call.temperature : o.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
     const thinking = (call.thinking as boolean | undefined) ?? o.thinking;
     const showThinking = (call.showThinking as boolean | undefined) ?? o.showThinking;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
+    // Reasoning models answer 400 to sampling parameters.
+    const sampling = !thinking && !effort;
+    if (!sampling && (temperature !== undefined || call.topP !== undefined)) this.#warnSamplingDropped();
+    if (sampling && temperature !== undefined) body.temperature = temperature;
     const reasoning: Record<string, string> = {};
     if (effort) reasoning.effort = effort;
     if (thinking && showThinking) reasoning.summary = "auto";
     if (Object.keys(reasoning).length > 0) body.reasoning = reasoning;
-    if (call.topP !== undefined) body.top_p = call.topP;
+    if (sampling && call.topP !== undefined) body.top_p = call.topP;
     if (call.toolChoice !== undefined) body.tool_choice = call.toolChoice;
     const key = request.cacheKeyPrefix || request.runId;
     if (key) body.prompt_cache_key = `dendrux:${key}`;
@@ -119,10 +129,16 @@ export class OpenAIResponsesProvider implements LLMProvider {
     if (request.outputSchema) {
       const schema = request.outputSchema;
       body.text = {
-        format: { type: "json_schema", name: typeof schema.title === "string" ? schema.title : "structured_output", strict: true, schema: strictSchema(schema) },
+        format: { type: "json_schema", name: outputSchemaName(schema), strict: true, schema: strictSchema(schema) },
       };
     }
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn("OpenAIResponsesProvider: temperature and top_p are not sent while reasoning is on (reasoning models reject them).");
   }
 
   #wrap(error: unknown, sdk: OpenAISdk, streaming: boolean): unknown {

@@ -9,6 +9,7 @@ import { retryTelemetryFetch } from "../shared/call-context.js";
 import { wrapTransportError } from "../shared/errors.js";
 import { assertSdkInstalled, loadApiKey } from "../shared/load-sdk.js";
 import { normaliseEffort, parseArgumentsLossy, parseArgumentsStrict } from "../shared/parse-arguments.js";
+import { outputSchemaName } from "../shared/output-schema.js";
 import { strictSchema } from "../shared/strict-schema.js";
 import { mapOpenAIUsage } from "./from-openai-usage.js";
 import { toOpenAIChatMessages, toOpenAIChatTools } from "./to-openai-chat.js";
@@ -81,6 +82,7 @@ export class OpenAIProvider implements LLMProvider {
   readonly #identity: ProviderIdentity;
   readonly #apiKey: string;
   readonly #baseURL: string;
+  #warnedSampling = false;
   #client: Promise<{ sdk: OpenAISdk; client: OpenAIClient }> | null = null;
 
   constructor(options: OpenAIProviderOptions, identity: ProviderIdentity = OPENAI_IDENTITY) {
@@ -117,6 +119,11 @@ export class OpenAIProvider implements LLMProvider {
     return this.#client;
   }
 
+  /** Refuses, before a run starts, a structured-output schema strict mode cannot enforce. */
+  checkOutputSchema(schema: Record<string, unknown>): void {
+    strictSchema(schema);
+  }
+
   /** The request body, exactly as sent (recorded as `provider_request`). */
   buildRequest(request: LLMRequest): Record<string, unknown> {
     const o = this.options;
@@ -127,10 +134,15 @@ export class OpenAIProvider implements LLMProvider {
     const maxTokens = call.maxCompletionTokens ?? call.maxTokens ?? o.maxTokens;
     body[this.isOfficialEndpoint ? "max_completion_tokens" : "max_tokens"] = maxTokens;
     const temperature = "temperature" in call ? call.temperature : o.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
     const effort = normaliseEffort((call.effort as string | undefined) ?? o.effort) ?? (call.reasoningEffort as string | undefined);
+    if (!effort && temperature !== undefined) body.temperature = temperature;
     if (effort) body.reasoning_effort = effort;
     for (const [from, to] of FORWARDED) if (call[from] !== undefined) body[to] = call[from];
+    if (effort && (temperature !== undefined || body.top_p !== undefined)) {
+      // Reasoning models answer 400 to sampling parameters.
+      delete body.top_p;
+      this.#warnSamplingDropped();
+    }
     if (this.isOfficialEndpoint) {
       const key = request.cacheKeyPrefix || request.runId;
       if (key) body.prompt_cache_key = `dendrux:${key}`;
@@ -140,13 +152,19 @@ export class OpenAIProvider implements LLMProvider {
       const schema = request.outputSchema;
       body.response_format = {
         type: "json_schema",
-        json_schema: { name: typeof schema.title === "string" ? schema.title : "structured_output", strict: true, schema: strictSchema(schema) },
+        json_schema: { name: outputSchemaName(schema), strict: true, schema: strictSchema(schema) },
       };
     }
     const extra = { ...o.extraBody, ...(call.extraBody as Record<string, unknown> | undefined) };
     // Extra fields go on the top level of the JSON body, as the SDKs' `extra_body` does.
     if (Object.keys(extra).length > 0) Object.assign(body, extra);
     return body;
+  }
+
+  #warnSamplingDropped(): void {
+    if (this.#warnedSampling) return;
+    this.#warnedSampling = true;
+    logger.warn(`${this.#identity.providerClass}: temperature and top_p are not sent while reasoning effort is set (reasoning models reject them).`);
   }
 
   /** Hook run before each request (OpenRouter's native-tools check). */
