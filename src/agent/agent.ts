@@ -41,6 +41,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+/** `databaseUrl`, else `DENDRUX_DATABASE_URL`; an empty one is a mistake, never "no database". */
+function databaseUrlOf(option: string | undefined): string | null {
+  if (option !== undefined) {
+    if (typeof option !== "string" || option.trim() === "") {
+      throw new ValidationError({ field: "databaseUrl", message: "databaseUrl is empty. Pass a database URL (sqlite:///app.db, postgresql://…), or leave it out for in-memory runs." });
+    }
+    return option;
+  }
+  const fromEnv = process.env.DENDRUX_DATABASE_URL;
+  if (fromEnv === undefined) return null;
+  if (fromEnv.trim() === "") {
+    throw new ValidationError({ field: "databaseUrl", message: "DENDRUX_DATABASE_URL is set but empty. Set it to a database URL, or unset it for in-memory runs." });
+  }
+  return fromEnv;
+}
+
 /**
  * An agent: a prompt, tools and a provider, run by a loop. Runs can pause for
  * approvals, human input or client-side tools and, with a database, be resumed
@@ -88,7 +104,7 @@ export class Agent implements AsyncDisposable {
     this.#toolSources = [...(options.toolSources ?? [])];
     this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
     const provider = resolveProvider(options.provider);
-    this.#databaseUrl = options.databaseUrl ?? process.env.DENDRUX_DATABASE_URL ?? null;
+    this.#databaseUrl = databaseUrlOf(options.databaseUrl);
     this.#sharedDatabase = options.databaseUrl === undefined && this.#databaseUrl !== null;
     this.#storeIdentity = this.#databaseUrl ? databaseIdentity(parseDatabaseUrl(this.#databaseUrl)) : null;
     const skills = loadSkills(`Agent '${name}'`, options.prompt, {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors/validation-error.js";
-import { databaseIdentity, parseDatabaseUrl } from "./database-url.js";
+import { databaseIdentity, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 
 describe("parseDatabaseUrl", () => {
   it.each([
@@ -25,5 +25,12 @@ describe("parseDatabaseUrl", () => {
 
   it("gives an identity without secrets", () => {
     expect(databaseIdentity(parseDatabaseUrl("postgresql+asyncpg://u:secret@h/db"))).toBe("postgresql://u:***@h/db");
+  });
+
+  it("masks a password holding a raw @ whole", () => {
+    expect(redactDatabaseUrl("mongodb://alice:p@ss@SECRET@h:27017/db")).toBe("mongodb://alice:***@h:27017/db");
+    expect(databaseIdentity(parseDatabaseUrl("postgresql://alice:a@b@h/db"))).toBe("postgresql://alice:***@h/db");
+    expect(() => parseDatabaseUrl("mysql://root:se@cret@h/db")).toThrow(/mysql:\/\/root:\*\*\*@h\/db/);
+    expect(redactDatabaseUrl("postgresql://h/db?user=u")).toBe("postgresql://h/db?user=u");
   });
 });

@@ -35,16 +35,17 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (pg) return { kind: "postgres", connectionString: `postgresql://${pg[3]}` };
   throw new ValidationError({
     field: "databaseUrl",
-    message: `Unsupported database URL ${JSON.stringify(redact(url))}: use sqlite:///…, sqlite::memory:, postgres://… or postgresql://….`,
+    message: `Unsupported database URL ${JSON.stringify(redactDatabaseUrl(url))}: use sqlite:///…, sqlite::memory:, postgres://… or postgresql://….`,
   });
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+/** The URL with its password masked; everything up to the host's `@` is password (it may hold a raw `@`). */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^/]*@/, "//$1:***@");
 }
 
 /** Identity of a database without secrets: runs link to a parent only within one identity. */
 export function databaseIdentity(target: DatabaseTarget): string {
   if (target.kind === "sqlite") return `sqlite:${target.path}`;
-  return redact(target.connectionString);
+  return redactDatabaseUrl(target.connectionString);
 }

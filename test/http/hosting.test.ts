@@ -93,6 +93,23 @@ describeEachBackend("example server: write routes map errors to statuses", (back
       expect((await post(`/runs/${paused.runId}/approval`, { approved: true }, { "content-type": "application/json" })).status).toBe(401);
       expect((await post(`/runs/${paused.runId}/approval`, { approved: "yes" })).status).toBe(400);
       expect((await post(`/runs/nope/approval`, { approved: true })).status).toBe(404);
+      // Not JSON, no body, a JSON null or a null result: a clear 400 (415 for other media types), never a 500.
+      const raw = (path: string, body: string, headers: Record<string, string> = auth) => fetch(`${server.url}/api${path}`, { method: "POST", headers, body });
+      for (const [body, detail] of [
+        ["{not json", "The request body is not valid JSON."],
+        ["", "The request body is empty; send a JSON object."],
+        ["null", "The request body must be a JSON object."],
+      ] as const) {
+        const answer = await raw(`/runs/${paused.runId}/approval`, body);
+        expect(answer.status).toBe(400);
+        expect(await answer.json()).toEqual({ detail, error: "ValidationError" });
+      }
+      const nullResult = await post(`/runs/${paused.runId}/tool-results`, { results: [null] });
+      expect(nullResult.status).toBe(400);
+      expect(await nullResult.json()).toMatchObject({ detail: expect.stringContaining("results[0] must be an object") });
+      const plain = await raw(`/runs/${paused.runId}/approval`, '{"approved": true}', { authorization: "Bearer secret", "content-type": "text/plain" });
+      expect(plain.status).toBe(415);
+      expect(((await (await fetch(`${server.url}/api/runs/${paused.runId}`, { headers: auth })).json()) as { status: string }).status).toBe("waiting_approval");
       const mismatch = await post(`/runs/${paused.runId}/input`, { text: "hi" });
       expect(mismatch.status).toBe(409);
       expect(await mismatch.json()).toMatchObject({ error: "PauseStatusMismatchError" });

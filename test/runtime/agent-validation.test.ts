@@ -105,6 +105,20 @@ describe("Agent construction rules", () => {
     expect(rejection(() => new Agent({ ...base, databaseUrl: "mysql://x" })).field).toBe("databaseUrl");
   });
 
+  it("refuses an empty databaseUrl or an empty DENDRUX_DATABASE_URL instead of running without persistence", () => {
+    const empty = rejection(() => new Agent({ ...base, databaseUrl: "" }));
+    expect(empty.field).toBe("databaseUrl");
+    expect(empty.message).toContain("databaseUrl is empty");
+    const saved = process.env.DENDRUX_DATABASE_URL;
+    process.env.DENDRUX_DATABASE_URL = "  ";
+    try {
+      expect(rejection(() => new Agent(base)).message).toContain("DENDRUX_DATABASE_URL is set but empty");
+    } finally {
+      if (saved === undefined) delete process.env.DENDRUX_DATABASE_URL;
+      else process.env.DENDRUX_DATABASE_URL = saved;
+    }
+  });
+
   it.each([0, 5, 1.5, 3_600_001, "1000"])("rejects heartbeatMs %o, naming the range", (heartbeatMs) => {
     const error = rejection(() => new Agent({ ...base, heartbeatMs: heartbeatMs as number }));
     expect(error.field).toBe("heartbeatMs");
