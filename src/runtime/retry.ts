@@ -17,6 +17,13 @@ function toolCallsFrom(meta: Record<string, unknown> | null): ToolCall[] | undef
   }));
 }
 
+/** The message's own `meta` (e.g. a provider's thinking blocks) without what the trace added for bookkeeping. */
+function messageMeta(meta: Record<string, unknown> | null): Record<string, unknown> | undefined {
+  if (!meta) return undefined;
+  const { iteration: _iteration, tool_calls: _calls, call_id: _callId, tool_name: _toolName, ...own } = meta;
+  return Object.keys(own).length > 0 ? own : undefined;
+}
+
 /** The conversation a retry continues from, rebuilt from the source run's traces. */
 export function historyFromTraces(traces: readonly StoredTrace[]): Message[] {
   const history: Message[] = [];
@@ -24,7 +31,8 @@ export function historyFromTraces(traces: readonly StoredTrace[]): Message[] {
     if (t.role === "user") history.push({ role: "user", content: t.content });
     else if (t.role === "assistant") {
       const toolCalls = toolCallsFrom(t.meta);
-      history.push({ role: "assistant", content: t.content, ...(toolCalls ? { toolCalls } : {}) });
+      const meta = messageMeta(t.meta);
+      history.push({ role: "assistant", content: t.content, ...(toolCalls ? { toolCalls } : {}), ...(meta ? { meta } : {}) });
     } else if (t.role === "tool") {
       history.push({
         role: "tool",
