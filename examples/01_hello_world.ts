@@ -4,10 +4,10 @@
  *   npx tsx examples/01_hello_world.ts
  */
 import { z } from "zod";
-import { Agent, tool } from "../src/index.js";
-import { AnthropicProvider } from "../src/llm/anthropic/index.js";
-import { MockLLM } from "../src/llm/mock/index.js";
-import { ConsoleNotifier } from "../src/notifiers/index.js";
+import { Agent, tool } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
+import { MockLLM } from "dendrux/llm/mock";
+import { ConsoleNotifier } from "dendrux/notifiers";
 
 const add = tool({
   name: "add",

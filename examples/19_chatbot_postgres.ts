@@ -5,7 +5,7 @@
  *   npx dendrux db migrate        # or: npx tsx src/cli/main.ts db migrate
  *   npx tsx examples/19_chatbot_postgres.ts
  */
-import { SchemaNotInitializedError } from "../src/index.js";
+import { SchemaNotInitializedError } from "dendrux";
 import { chat } from "./chatbot/chat-turns.js";
 
 const url = process.env.DENDRUX_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";

@@ -1,11 +1,11 @@
 /**
- * The README's quickstart, kept compiling and running (imports point at src/ instead of "dendrux").
+ * The README's quickstart, kept compiling and running.
  *
  *   npx tsx examples/readme-quickstart.ts [sqlite:///./app.db]
  */
 import { z } from "zod";
-import { Agent, tool } from "../src/index.js";
-import { MockLLM } from "../src/llm/mock/index.js";
+import { Agent, tool } from "dendrux";
+import { MockLLM } from "dendrux/llm/mock";
 
 const refund = tool({
   name: "refund_order",

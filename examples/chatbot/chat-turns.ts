@@ -2,10 +2,10 @@
  * A chatbot's turns: history kept in a list, every run tagged with the
  * thread and the user, then the thread read back through RunStore.
  */
-import { Agent, ChatMessage, type LLMProvider } from "../../src/index.js";
-import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
-import { MockLLM } from "../../src/llm/mock/index.js";
-import { RunStore } from "../../src/store/index.js";
+import { Agent, ChatMessage, type LLMProvider } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
+import { MockLLM } from "dendrux/llm/mock";
+import { RunStore } from "dendrux/store";
 
 const TURNS = ["Hi! I'm planning a trip to Lisbon.", "What should I eat there?", "And one museum?"];
 

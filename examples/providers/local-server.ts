@@ -3,8 +3,8 @@
  *   OPENAI_COMPATIBLE_URL=http://127.0.0.1:11434/v1 MODEL=llama3.1 npx tsx examples/providers/local-server.ts
  */
 import { z } from "zod";
-import { Agent, tool } from "../../src/index.js";
-import { OpenAIProvider } from "../../src/llm/openai/index.js";
+import { Agent, tool } from "dendrux";
+import { OpenAIProvider } from "dendrux/llm/openai";
 
 const baseURL = process.env.OPENAI_COMPATIBLE_URL;
 if (!baseURL) {

@@ -1,7 +1,7 @@
 /** Any model on OpenRouter, with tools.   OPENROUTER_API_KEY=… npx tsx examples/providers/openrouter.ts */
 import { z } from "zod";
-import { Agent, tool } from "../../src/index.js";
-import { OpenRouterProvider } from "../../src/llm/openrouter/index.js";
+import { Agent, tool } from "dendrux";
+import { OpenRouterProvider } from "dendrux/llm/openrouter";
 import { needKey } from "./need-key.js";
 
 needKey("OPENROUTER_API_KEY", "openrouter");

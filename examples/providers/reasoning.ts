@@ -1,6 +1,6 @@
 /** Extended thinking with a visible summary.   ANTHROPIC_API_KEY=… npx tsx examples/providers/reasoning.ts */
-import { Agent } from "../../src/index.js";
-import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
+import { Agent } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
 import { needKey } from "./need-key.js";
 
 needKey("ANTHROPIC_API_KEY", "reasoning");

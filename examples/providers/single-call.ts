@@ -1,6 +1,6 @@
 /** One call, no tools: a classifier.   OPENAI_API_KEY=… npx tsx examples/providers/single-call.ts */
-import { Agent, SingleCall } from "../../src/index.js";
-import { OpenAIProvider } from "../../src/llm/openai/index.js";
+import { Agent, SingleCall } from "dendrux";
+import { OpenAIProvider } from "dendrux/llm/openai";
 import { needKey } from "./need-key.js";
 
 needKey("OPENAI_API_KEY", "single-call");

@@ -1,6 +1,6 @@
 /** Streams an answer token by token from Claude.   ANTHROPIC_API_KEY=… npx tsx examples/providers/streaming-text.ts */
-import { Agent } from "../../src/index.js";
-import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
+import { Agent } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
 import { needKey } from "./need-key.js";
 
 needKey("ANTHROPIC_API_KEY", "streaming-text");

@@ -1,7 +1,7 @@
 /** Structured output validated by zod.   ANTHROPIC_API_KEY=… npx tsx examples/providers/structured-output.ts */
 import { z } from "zod";
-import { Agent, SingleCall } from "../../src/index.js";
-import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
+import { Agent, SingleCall } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
 import { needKey } from "./need-key.js";
 
 needKey("ANTHROPIC_API_KEY", "structured-output");

@@ -3,9 +3,9 @@
  * needs a human's approval before it refunds one.
  */
 import { z } from "zod";
-import { Agent, tool, type LLMProvider, type LLMRequest } from "../../src/index.js";
-import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
-import { MockLLM } from "../../src/llm/mock/index.js";
+import { Agent, tool, type LLMProvider, type LLMRequest } from "dendrux";
+import { AnthropicProvider } from "dendrux/llm/anthropic";
+import { MockLLM } from "dendrux/llm/mock";
 
 export const lookupOrder = tool({
   name: "lookup_order",

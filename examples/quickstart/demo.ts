@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RunStore } from "../../src/store/index.js";
+import { RunStore } from "dendrux/store";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const databaseUrl = process.argv[2] ?? `sqlite:///${join(mkdtempSync(join(tmpdir(), "dendrux-quickstart-")), "quickstart.db")}`;

@@ -7,8 +7,8 @@
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { makeReadRouter } from "../../src/http/index.js";
-import { RunStore } from "../../src/store/index.js";
+import { makeReadRouter } from "dendrux/http";
+import { RunStore } from "dendrux/store";
 import { createAgent } from "../quickstart/agent.js";
 import { writeRoutes } from "./write-routes.js";
 

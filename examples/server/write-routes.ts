@@ -20,7 +20,7 @@ import {
   ValidationError,
   type RunResult,
   type ToolResult,
-} from "../../src/index.js";
+} from "dendrux";
 
 export function statusFor(error: unknown): ContentfulStatusCode {
   if (error instanceof InvalidToolResultError || error instanceof ValidationError) return 400;
