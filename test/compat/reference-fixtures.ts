@@ -74,7 +74,7 @@ export async function loadReferenceDatabase(backend: Backend): Promise<TestDatab
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:Z|\+00:00|\+00:00Z)?$/;
 
-/** A timestamp string as one canonical instant (`…T…​.ffffffZ`), so `+00:00`, `Z` and precision spellings compare equal. */
+/** A timestamp string as one canonical instant (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), so `+00:00`, `Z` and precision spellings compare equal. */
 export function canonicalInstant(value: string): string | null {
   const m = INSTANT.exec(value);
   if (!m) return null;
