@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeReadRouter } from "../../src/http/index.js";
 import { RunStore } from "../../src/store/index.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
-import { camelRecord, type Golden, loadGolden, loadReferenceDatabase, ordered, type RouterAnswer, type Scenario } from "./reference-fixtures.js";
+import { readSse } from "../support/http.js";
+import { camelRecord, type Golden, loadGolden, loadReferenceDatabase, ordered, type RouterAnswer, type Scenario, type SseAnswer } from "./reference-fixtures.js";
 
 /**
  * Runs written by the Python reference, read back by our `RunStore` and served by our read router: every stored
@@ -80,4 +81,32 @@ describeEachBackend("reading runs the Python reference wrote", (backend) => {
     const none = await router.request("/runs?started_after=2999-01-01T00:00:00Z");
     expect(((await none.json()) as { total: number; items: unknown[] })).toMatchObject({ total: 0, items: [] });
   });
+
+  const parseFrame = (raw: string) => {
+    const lines = raw.trimEnd().split("\n");
+    return { id: lines[0], event: lines[1], data: JSON.parse(lines[2]!.slice("data: ".length)) as { timestamp: string } };
+  };
+
+  it.each(loadGolden(backend.name).sse.map((a): [string, SseAnswer] => [`${a.path} ${JSON.stringify(a.headers)}`, a]))(
+    "SSE %s streams the reference's frames (timestamps end in Z: a documented departure)",
+    async (_title, want) => {
+      const res = await router.request(want.path, { headers: want.headers });
+      expect(res.status).toBe(want.status);
+      if (!want.frames) {
+        expect(await res.json()).toEqual(want.body);
+        return;
+      }
+      for (const [name, value] of Object.entries(want.response_headers!)) expect(res.headers.get(name), name).toBe(value);
+      const frames = await readSse(res, (got) => got.length >= want.frames!.length);
+      expect(frames).toHaveLength(want.frames.length);
+      frames.forEach((frame, i) => {
+        const theirs = parseFrame(want.frames![i]!);
+        const ours = parseFrame(frame.raw);
+        expect([ours.id, ours.event]).toEqual([theirs.id, theirs.event]);
+        expect(ordered(ours.data)).toEqual(ordered(theirs.data));
+        expect(theirs.data.timestamp).toMatch(/\+00:00Z$/);
+        expect(ours.data.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/);
+      });
+    },
+  );
 });

@@ -24,6 +24,15 @@ export interface RouterAnswer {
   readonly body: unknown;
 }
 
+export interface SseAnswer {
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly status: number;
+  readonly body?: unknown;
+  readonly response_headers?: Record<string, string>;
+  readonly frames?: string[];
+}
+
 export interface StoreRunGolden {
   readonly detail: Record<string, unknown>;
   readonly events: Record<string, unknown>[];
@@ -43,6 +52,7 @@ export interface Golden {
     readonly runs: Readonly<Record<Scenario, StoreRunGolden>>;
   };
   readonly router: readonly RouterAnswer[];
+  readonly sse: readonly SseAnswer[];
 }
 
 export function loadGolden(kind: "sqlite" | "postgres"): Golden {

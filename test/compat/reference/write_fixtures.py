@@ -307,6 +307,77 @@ def capture_router(url: str, runs: dict[str, str]) -> list[dict[str, Any]]:
     return answers
 
 
+def capture_sse(url: str, runs: dict[str, str]) -> list[dict[str, Any]]:
+    """The SSE route never ends by itself: serve it on loopback with uvicorn and read a known number of frames."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+    from fastapi import FastAPI
+
+    from dendrux.http import make_read_router
+
+    from contextlib import asynccontextmanager
+
+    store = RunStore.from_database_url(url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # the store's connections live on the server's event loop: close them there
+        yield
+        await store.close()
+
+    app = FastAPI(lifespan=lifespan)
+    app.include_router(make_read_router(store=store, authorize=lambda: None))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    events = {name: len(asyncio.run(_count_events(url, rid))) for name, rid in runs.items()}
+    requests: list[tuple[str, dict[str, str], int]] = []
+    for name in ("client_resumed", "approval_approved", "pii_redacted"):
+        base = f"/runs/{runs[name]}/events/stream"
+        requests += [
+            (base, {}, events[name]),
+            (f"{base}?after=3", {}, events[name] - 4),
+            (f"{base}?after=1", {"Last-Event-ID": "4"}, events[name] - 5),
+            (f"{base}?after=5", {"Last-Event-ID": "junk"}, events[name] - 6),
+        ]
+    answers = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        missing = client.get("/runs/NOPE/events/stream")
+        answers.append({"path": "/runs/NOPE/events/stream", "headers": {}, "status": missing.status_code, "body": missing.json()})
+        for path, headers, count in requests:
+            frames: list[str] = []
+            with client.stream("GET", path, headers=headers) as res:
+                buffer = ""
+                for chunk in res.iter_text():
+                    buffer += chunk
+                    while "\n\n" in buffer and len(frames) < count:
+                        frame, buffer = buffer.split("\n\n", 1)
+                        frames.append(frame + "\n\n")
+                    if len(frames) >= count:
+                        break
+                answers.append({
+                    "path": path, "headers": headers, "status": res.status_code,
+                    "response_headers": {k: res.headers[k] for k in ("content-type", "cache-control", "x-accel-buffering")},
+                    "frames": frames,
+                })
+    server.should_exit = True
+    thread.join()
+    return answers
+
+
+async def _count_events(url: str, run_id: str) -> list[Any]:
+    async with RunStore.from_database_url(url) as store:
+        return await store.get_events(run_id)
+
+
 async def capture_store(url: str, runs: dict[str, str]) -> dict[str, Any]:
     queries: dict[str, dict[str, Any]] = {
         "thread_u1": {"thread_id": "thread-ü-1"},
@@ -350,6 +421,7 @@ def golden(kind: str, url: str, runs: dict[str, str]) -> None:
         "runs": runs,
         "store": asyncio.run(capture_store(url, runs)),
         "router": capture_router(url, runs),
+        "sse": capture_sse(url, runs),
     }
     GOLDENS.mkdir(exist_ok=True)
     (GOLDENS / f"{kind}.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
