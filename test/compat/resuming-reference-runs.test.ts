@@ -85,7 +85,16 @@ describeEachBackend("resuming runs the Python reference paused", (backend) => {
     ]);
     const [pause] = await store.getPauses(runs.approval_waiting);
     expect(pause).toMatchObject({ reason: "waiting_approval", pauseSequenceIndex: 3, resumeSequenceIndex: 4 });
-    expect((await store.getRun(runs.approval_waiting))?.status).toBe("success");
+    const run = (await store.getRun(runs.approval_waiting))!;
+    expect(run.status).toBe("success");
+    // Totals cover the reference's call before the pause (from its pause_data.usage) and ours after it, once each.
+    const calls = await store.getLlmCalls(runs.approval_waiting);
+    expect(calls).toHaveLength(2);
+    expect([run.totalInputTokens, run.totalOutputTokens]).toEqual([
+      calls.reduce((n, c) => n + c.inputTokens, 0),
+      calls.reduce((n, c) => n + c.outputTokens, 0),
+    ]);
+    expect(run.totalInputTokens).toBeGreaterThan(110);
   });
 
   it("rejects the reference's waiting approval with a reason: nothing runs, the model reads the reason", async () => {

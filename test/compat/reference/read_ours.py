@@ -159,6 +159,21 @@ async def resume(url: str, store: RunStore, run: dict[str, Any]) -> None:
           after.total_reasoning_tokens == sum(c.reasoning_tokens or 0 for c in calls if c.model != "mock-ts"), after.total_reasoning_tokens)
 
 
+async def our_indexes(url: str) -> None:
+    """Our extra index stays in place while the reference reads and writes around it."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    query = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'agent_runs'" if url.startswith("sqlite")
+             else "SELECT indexname FROM pg_indexes WHERE tablename = 'agent_runs'")
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        names = [row[0] for row in (await conn.execute(text(query))).all()]
+    await engine.dispose()
+    ours = {"ix_agent_runs_thread_id", "ix_agent_runs_meta_jsonb"} & set(names)
+    check(f"our extra index on agent_runs is present after the reference wrote ({sorted(ours)})", len(ours) == 1, names)
+
+
 async def main(manifest_path: str) -> None:
     manifest = json.load(open(manifest_path, encoding="utf-8"))
     url, runs = manifest["url"], manifest["runs"]
@@ -169,6 +184,7 @@ async def main(manifest_path: str) -> None:
     async with RunStore.from_database_url(url) as store:
         for run in runs:
             await resume(url, store, run)
+    await our_indexes(url)
 
 
 if __name__ == "__main__":
