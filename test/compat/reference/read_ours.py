@@ -85,6 +85,11 @@ async def read_run(store: RunStore, run: dict[str, Any]) -> None:
     check(f"{name}: pauses readable", all(p.reason for p in pauses), pauses)
     mapping = await store.get_pii_mapping(rid)
     check(f"{name}: pii mapping ({run['piiMappingSize']} entries)", len(mapping) == run["piiMappingSize"], mapping)
+    if run.get("children") is not None:
+        kids = await store.list_runs(parent_run_id=rid)
+        check(f"{name}: delegated child runs ({len(run['children'])}) listed by parent_run_id",
+              [k.run_id for k in kids] == run["children"] and len(kids) == 1 and kids[0].delegation_level == 1,
+              [(k.run_id, k.delegation_level) for k in kids])
     if run.get("metadata"):
         listed = await store.list_runs(metadata_filter=run["metadata"])
         check(f"{name}: thread query {run['metadata']}", rid in [r.run_id for r in listed], [r.run_id for r in listed])
@@ -101,7 +106,8 @@ def read_over_http(url: str, runs: list[dict[str, Any]]) -> None:
     app.include_router(make_read_router(store=store, authorize=lambda: None))
     with TestClient(app, raise_server_exceptions=False) as client:
         res = client.get("/runs?limit=1000")
-        check("router: GET /runs lists every run", res.status_code == 200 and res.json()["total"] == len(runs), res.text[:200])
+        expected = len(runs) + sum(len(r.get("children") or []) for r in runs)
+        check(f"router: GET /runs lists every run ({expected})", res.status_code == 200 and res.json()["total"] == expected, res.text[:200])
         for run in runs:
             base = f"/runs/{run['runId']}"
             statuses = {p: client.get(base + p).status_code for p in ["", "/events", "/llm-calls", "/tool-calls", "/traces", "/pauses"]}

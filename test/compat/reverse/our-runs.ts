@@ -21,6 +21,8 @@ export interface OurRun {
   readonly toolNames: readonly string[];
   readonly piiMappingSize: number;
   readonly metadata?: Record<string, string | number | boolean>;
+  /** Runs whose `parent_run_id` is this run, as the reference must list them. */
+  readonly children?: readonly string[];
   /** The reference resumes the run (approve / submit client results / answer), or re-sends an idempotent request. */
   readonly next?:
     | { readonly kind: "approve" }
@@ -166,9 +168,30 @@ const idempotent: Scenario = async (url) => {
   return describeRun(url, "idempotent_here", r.runId, { next: { kind: "same_idempotent_request", input, key: "ts-balance-req-1" } });
 };
 
+const delegation: Scenario = async (url) => {
+  await using researcher = new Agent({ name: "Researcher", provider: new MockLLM(["Mugs are popular."], { model: "mock-ts" }), prompt: "You research.", databaseUrl: url });
+  const delegate = tool({
+    name: "delegate_research",
+    description: "Ask the research agent.",
+    parameters: z.object({ topic: z.string() }),
+    execute: async ({ topic }) => (await researcher.run(`Research ${topic}`)).answer ?? "",
+  });
+  await using coordinator = new Agent({
+    name: "Coordinator",
+    provider: new MockLLM([{ toolCalls: [{ name: "delegate_research", params: { topic: "mugs" } }] }, "Mugs sell."], { model: "mock-ts" }),
+    prompt: "You coordinate.",
+    tools: [delegate],
+    databaseUrl: url,
+  });
+  const r = await coordinator.run("What sells?");
+  await using store = RunStore.fromDatabaseUrl(url);
+  const children = (await store.listRuns({ parentRunId: r.runId })).map((c) => c.runId);
+  return describeRun(url, "delegation_here", r.runId, { children });
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   serverToolWithThread, approvalApproved, approvalRejected, approvalWaiting, clientWaiting, clarificationWaiting, cancelled, failed,
-  piiRedacted, idempotent,
+  piiRedacted, idempotent, delegation,
 ];
 
 export async function writeOurRuns(url: string): Promise<OurRun[]> {
