@@ -53,6 +53,7 @@ export interface Golden {
   };
   readonly router: readonly RouterAnswer[];
   readonly sse: readonly SseAnswer[];
+  readonly dashboard: readonly RouterAnswer[];
 }
 
 export function loadGolden(kind: "sqlite" | "postgres"): Golden {

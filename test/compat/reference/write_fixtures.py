@@ -307,6 +307,33 @@ def capture_router(url: str, runs: dict[str, str]) -> list[dict[str, Any]]:
     return answers
 
 
+def capture_dashboard(url: str, runs: dict[str, str]) -> list[dict[str, Any]]:
+    from fastapi.testclient import TestClient
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from dendrux.dashboard.api import create_dashboard_api
+    from dendrux.runtime.state import SQLAlchemyStateStore
+
+    engine = create_async_engine(url)
+    app = create_dashboard_api(SQLAlchemyStateStore(engine))
+    paths = ["/api/health", "/api/runs", "/api/runs?limit=3&offset=2", "/api/runs?status=waiting_approval", "/api/runs?agent=Coordinator",
+             "/api/runs?tenant=acme", "/api/runs/NOPE"]
+    for run_id in runs.values():
+        base = f"/api/runs/{run_id}"
+        paths += [base, f"{base}/events", f"{base}/traces", f"{base}/tool-calls", f"{base}/llm-calls"]
+    answers = []
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for path in paths:
+            res = client.get(path)
+            try:
+                body = res.json()
+            except ValueError:
+                body = res.text
+            answers.append({"path": path, "status": res.status_code, "body": body})
+        client.portal.call(engine.dispose)
+    return answers
+
+
 def capture_sse(url: str, runs: dict[str, str]) -> list[dict[str, Any]]:
     """The SSE route never ends by itself: serve it on loopback with uvicorn and read a known number of frames."""
     import socket
@@ -422,6 +449,7 @@ def golden(kind: str, url: str, runs: dict[str, str]) -> None:
         "store": asyncio.run(capture_store(url, runs)),
         "router": capture_router(url, runs),
         "sse": capture_sse(url, runs),
+        "dashboard": capture_dashboard(url, runs),
     }
     GOLDENS.mkdir(exist_ok=True)
     (GOLDENS / f"{kind}.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
