@@ -415,6 +415,9 @@ async def capture_store(url: str, runs: dict[str, str]) -> dict[str, Any]:
         "user_sz": {"user_id": "user-ß"},
         "score_2_5": {"score": 2.5},
         "missing": {"thread_id": "no-such-thread"},
+        # Where the reference compares loosely (true = 1 on SQLite); we compare type and value on both engines.
+        "turn_true": {"turn": True},
+        "vip_1": {"vip": 1},
     }
     out: dict[str, Any] = {"threads": {}, "runs": {}}
     async with RunStore.from_database_url(url) as store:
