@@ -3,6 +3,7 @@ import { Agent, NativeToolCalling, tool, type Strategy } from "../../../src/inde
 import { PII } from "../../../src/guardrails/index.js";
 import { MockLLM, type MockStep } from "../../../src/llm/mock/index.js";
 import { RunStore } from "../../../src/store/index.js";
+import { withDatabase } from "../../support/backends.js";
 
 /**
  * Runs written by our runtime for the Python reference to read and resume (`npm run compat:reference`). Each
@@ -20,6 +21,8 @@ export interface OurRun {
   readonly eventTypes: readonly string[];
   readonly toolNames: readonly string[];
   readonly piiMappingSize: number;
+  /** Names of the calls the open pause waits on (empty when the run is not paused). */
+  readonly pendingTools: readonly string[];
   readonly metadata?: Record<string, string | number | boolean>;
   /** Runs whose `parent_run_id` is this run, as the reference must list them. */
   readonly children?: readonly string[];
@@ -81,6 +84,7 @@ async function describeRun(url: string, scenario: string, runId: string, rest: P
     eventTypes: (await store.getEvents(runId)).map((e) => e.eventType),
     toolNames: (await store.getToolInvocations(runId)).map((t) => t.toolName),
     piiMappingSize: Object.keys(await store.getPiiMapping(runId)).length,
+    pendingTools: ((await store.getPauses(runId)).find((p) => p.resumeSequenceIndex === null)?.pendingToolCalls ?? []).map((c) => (c as { name: string }).name),
     ...rest,
   };
 }
@@ -120,6 +124,24 @@ const approvalWaiting: Scenario = async (url) => {
   ]);
   const paused = await a.run("Check and refund order 3.", { metadata: { thread_id: "ts-thread-ü", user_id: 42, vip: false } });
   return describeRun(url, "approval_waiting_here", paused.runId, { next: { kind: "approve" }, metadata: { thread_id: "ts-thread-ü", user_id: 42, vip: false } });
+};
+
+/**
+ * Totals already on a paused row, as "totals are current while a run runs" writes them. Where the runtime does not
+ * write them yet, the row gets its LLM calls' sums here, so the reference's resume is checked against that shape.
+ */
+const approvalWaitingWithTotals: Scenario = async (url) => {
+  await using a = agent(url, [
+    { toolCalls: [{ name: "refund_order", params: { order_id: "4", amount: 1.25 } }], usage: usage(210, 35, { costUsd: 0.004 }) },
+  ]);
+  const paused = await a.run("Refund order 4.");
+  await withDatabase(url, async (db) => {
+    const calls = await db.selectFrom("llm_interactions").select(["input_tokens", "output_tokens"]).where("agent_run_id", "=", paused.runId).execute();
+    const sum = (k: "input_tokens" | "output_tokens") => calls.reduce((n, c) => n + c[k], 0);
+    await db.updateTable("agent_runs").set({ total_input_tokens: sum("input_tokens"), total_output_tokens: sum("output_tokens") })
+      .where("id", "=", paused.runId).where("total_input_tokens", "=", 0).execute();
+  });
+  return describeRun(url, "approval_waiting_with_totals_here", paused.runId, { next: { kind: "approve" } });
 };
 
 const clientWaiting: Scenario = async (url) => {
@@ -190,7 +212,7 @@ const delegation: Scenario = async (url) => {
 };
 
 export const SCENARIOS: readonly Scenario[] = [
-  serverToolWithThread, approvalApproved, approvalRejected, approvalWaiting, clientWaiting, clarificationWaiting, cancelled, failed,
+  serverToolWithThread, approvalApproved, approvalRejected, approvalWaiting, approvalWaitingWithTotals, clientWaiting, clarificationWaiting, cancelled, failed,
   piiRedacted, idempotent, delegation,
 ];
 
