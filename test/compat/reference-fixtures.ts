@@ -14,7 +14,7 @@ const HERE = join(dirname(fileURLToPath(import.meta.url)), "reference");
 
 export type Scenario =
   | "server_tool_success" | "approval_approved" | "approval_rejected" | "approval_waiting" | "client_waiting"
-  | "client_resumed" | "client_waiting_to_cancel" | "paused_cancelled" | "clarification_waiting" | "failed"
+  | "client_resumed" | "client_waiting_to_cancel" | "paused_cancelled" | "clarification_waiting" | "clarification_answered" | "failed"
   | "delegation_parent" | "delegation_child" | "idempotent" | "thread_turn_1" | "thread_turn_2" | "thread_other"
   | "pii_redacted";
 

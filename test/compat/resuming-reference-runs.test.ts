@@ -85,6 +85,12 @@ describeEachBackend("resuming runs the Python reference paused", (backend) => {
     ]);
     const [pause] = await store.getPauses(runs.approval_waiting);
     expect(pause).toMatchObject({ reason: "waiting_approval", pauseSequenceIndex: 3, resumeSequenceIndex: 4 });
+    // Each kind of event we add carries the data keys the reference's own approve wrote.
+    const keysByType = (events: { type: string; data: unknown }[]) =>
+      Object.fromEntries(events.map((e) => [e.type, e.data && typeof e.data === "object" ? Object.keys(e.data) : e.data]));
+    const ours = keysByType((await store.getEvents(runs.approval_waiting)).map((e) => ({ type: e.eventType, data: e.data })));
+    const theirs = keysByType(golden.store.runs.approval_approved.events.map((e) => ({ type: e.event_type as string, data: e.data })));
+    expect(ours).toEqual(theirs);
     const run = (await store.getRun(runs.approval_waiting))!;
     expect(run.status).toBe("success");
     // Totals cover the reference's call before the pause (from its pause_data.usage) and ours after it, once each.
@@ -97,14 +103,32 @@ describeEachBackend("resuming runs the Python reference paused", (backend) => {
     expect(run.totalInputTokens).toBeGreaterThan(110);
   });
 
-  it("rejects the reference's waiting approval with a reason: nothing runs, the model reads the reason", async () => {
+  it("rejects the reference's waiting approval with a reason: nothing runs, rows as the reference's own reject", async () => {
+    const reason = "Over the refund limit";
     await using agent = supportAgent(database.url, ["I will not refund it."]);
-    const done = await agent.submitApproval(runs.approval_waiting, { approved: false, rejectionReason: "Not today" });
+    const done = await agent.submitApproval(runs.approval_waiting, { approved: false, rejectionReason: reason });
     expect(done).toMatchObject({ status: "success", answer: "I will not refund it." });
     expect(executed).toEqual([]);
     await expectContiguousLog(store, runs.approval_waiting);
-    const traces = await store.getTraces(runs.approval_waiting);
-    expect(traces.filter((t) => t.role === "tool").map((t) => t.content)).toEqual(expect.arrayContaining([expect.stringContaining("Not today")]));
+    const theirs = golden.store.runs.approval_rejected;
+    const theirTool = theirs.traces.find((t) => t.role === "tool")!;
+    const toolTraces = (await store.getTraces(runs.approval_waiting)).filter((t) => t.role === "tool");
+    expect(toolTraces).toHaveLength(2);
+    for (const t of toolTraces) {
+      expect(t.content).toBe(theirTool.content);
+      expect(Object.keys(t.meta as object)).toEqual(Object.keys(theirTool.meta as object));
+      expect(t.meta).toMatchObject({ is_error: true, iteration: 1 });
+    }
+    const theirCall = theirs.tool_invocations[0]!;
+    expect((await store.getToolInvocations(runs.approval_waiting)).map((t) => [t.toolName, t.result, t.success, t.error])).toEqual([
+      ["lookup_order", theirCall.result, false, theirCall.error],
+      ["refund_order", theirCall.result, false, theirCall.error],
+    ]);
+    const keysByType = (events: { type: string; data: unknown }[]) =>
+      Object.fromEntries(events.map((e) => [e.type, e.data && typeof e.data === "object" ? Object.keys(e.data) : e.data]));
+    expect(keysByType((await store.getEvents(runs.approval_waiting)).map((e) => ({ type: e.eventType, data: e.data })))).toEqual(
+      keysByType(theirs.events.map((e) => ({ type: e.event_type as string, data: e.data }))),
+    );
   });
 
   it("submits a client tool result to the reference's waiting client-tool pause", async () => {
@@ -122,16 +146,36 @@ describeEachBackend("resuming runs the Python reference paused", (backend) => {
     expect(after).toMatchObject({ resumeSequenceIndex: 3, submittedResults: [expect.objectContaining({ call_id: call.id, name: "read_file" })] });
     const traces = await store.getTraces(runs.client_waiting);
     expect(traces.map((t) => t.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+    // Rows we add look like the rows the reference adds on its own resume: event data, trace meta, tool call fields.
+    const theirs = golden.store.runs.client_resumed;
+    const keysOf = (v: unknown) => (v && typeof v === "object" ? Object.keys(v) : v);
+    expect((await store.getEvents(runs.client_waiting)).map((e) => [e.eventType, keysOf(e.data)])).toEqual(
+      theirs.events.map((e) => [e.event_type, keysOf(e.data)]),
+    );
+    expect(traces.map((t) => [t.role, keysOf(t.meta)])).toEqual(theirs.traces.map((t) => [t.role, keysOf(t.meta)]));
+    const tools = await store.getToolInvocations(runs.client_waiting);
+    expect(tools.map((t) => [t.toolName, t.target, t.success, typeof t.result])).toEqual(
+      theirs.tool_invocations.map((t) => [t.tool_name, t.target, t.success, typeof t.result]),
+    );
   });
 
-  it("answers the reference's clarification question with submitInput", async () => {
+  it("answers the reference's clarification question with submitInput, as the reference's own answer does", async () => {
+    const answer = "Order 1042, s'il vous plaît";
     await using agent = supportAgent(database.url, ["Cancelling order 1042."]);
-    const done = await agent.submitInput(runs.clarification_waiting, "Order 1042, s'il vous plaît");
+    const done = await agent.submitInput(runs.clarification_waiting, answer);
     expect(done).toMatchObject({ status: "success", answer: "Cancelling order 1042." });
-    const types = await expectContiguousLog(store, runs.clarification_waiting);
-    expect(types).toEqual(["run.started", "llm.completed", "run.paused", "run.resumed", "llm.completed", "run.completed"]);
+    const theirs = golden.store.runs.clarification_answered;
+    const events = await store.getEvents(runs.clarification_waiting);
+    expect(events.map((e) => e.eventType)).toEqual(theirs.events.map((e) => e.event_type));
+    expect(events.map((e) => (e.data && typeof e.data === "object" ? Object.keys(e.data) : e.data))).toEqual(
+      theirs.events.map((e) => (e.data && typeof e.data === "object" ? Object.keys(e.data) : e.data)),
+    );
+    await expectContiguousLog(store, runs.clarification_waiting);
+    const traces = await store.getTraces(runs.clarification_waiting);
+    expect(traces.map((t) => [t.role, t.meta])).toEqual(theirs.traces.map((t) => [t.role, t.meta]));
+    expect(traces[2]!.content).toBe(answer);
     const [pause] = await store.getPauses(runs.clarification_waiting);
-    expect(pause).toMatchObject({ reason: "waiting_human_input", userInput: "Order 1042, s'il vous plaît" });
+    expect(pause).toMatchObject({ reason: "waiting_human_input", userInput: answer });
   });
 
   it("cancels a run the reference paused", async () => {

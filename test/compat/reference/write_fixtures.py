@@ -187,7 +187,13 @@ async def clarification(url: str) -> dict[str, str]:
     r = await a.run("Cancel my order.", strategy=ClarifyStrategy())
     assert r.status.value == "waiting_human_input", r
     await a.close()
-    return {"clarification_waiting": r.run_id}
+
+    a = agent(url, [LLMResponse(text="I need to know which order.", usage=usage(80, 10)), LLMResponse(text="Cancelled order 1043.", usage=usage(95, 6))])
+    answered = await a.run("Cancel my other order.", strategy=ClarifyStrategy())
+    answered = await a.submit_input(answered.run_id, "Order 1043, s'il vous plaît")
+    assert answered.status.value == "success", answered
+    await a.close()
+    return {"clarification_waiting": r.run_id, "clarification_answered": answered.run_id}
 
 
 async def failed(url: str) -> dict[str, str]:
