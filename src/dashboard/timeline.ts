@@ -16,6 +16,14 @@ const GOVERNANCE: Record<string, [severity: string, title: string]> = {
   "mcp.error": ["error", "MCP error"],
 };
 
+/** Microseconds since the epoch of an ISO timestamp string, keeping all six fraction digits (`Date.parse` keeps three). */
+function epochMicros(text: string | null | undefined): number | null {
+  if (!text) return null;
+  const m = /^(.*?:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  const ms = m ? Date.parse(`${m[1]}${m[3] ?? "Z"}`) : NaN;
+  return Number.isNaN(ms) ? null : ms * 1000 + Number((m![2] ?? "").padEnd(6, "0"));
+}
+
 /**
  * A run's events as timeline nodes, one per event in sequence order: LLM calls
  * carry the iteration's assistant text, tool calls are joined with their rows,
@@ -30,16 +38,15 @@ export function buildTimeline(events: readonly Json[], traces: readonly Json[], 
   const toolRows = new Map(toolCalls.map((c) => [c.tool_call_id, c]));
   const nodes: Json[] = [];
   events.forEach((e, i) => {
-    const base = { sequence_index: e.sequence_index };
     const d = e.data ?? {};
     switch (e.event_type) {
       case "run.started":
-        nodes.push({ ...base, type: "run_started", agent_name: d.agent_name ?? null, timestamp: e.created_at });
+        nodes.push({ type: "run_started", sequence_index: e.sequence_index, agent_name: d.agent_name ?? null, timestamp: e.created_at });
         break;
       case "llm.completed":
         nodes.push({
-          ...base,
           type: "llm_call",
+          sequence_index: e.sequence_index,
           iteration: e.iteration_index,
           input_tokens: d.input_tokens ?? 0,
           output_tokens: d.output_tokens ?? 0,
@@ -56,8 +63,8 @@ export function buildTimeline(events: readonly Json[], traces: readonly Json[], 
       case "tool.completed": {
         const row = toolRows.get(e.correlation_id);
         nodes.push({
-          ...base,
           type: "tool_call",
+          sequence_index: e.sequence_index,
           iteration: e.iteration_index,
           tool_call_id: e.correlation_id,
           tool_name: d.tool_name,
@@ -74,35 +81,36 @@ export function buildTimeline(events: readonly Json[], traces: readonly Json[], 
       case "run.paused": {
         const resumed = events.slice(i + 1).find((x) => x.event_type === "run.resumed");
         const rd = resumed?.data ?? {};
-        const pausedAt = e.created_at ? Date.parse(e.created_at) : NaN;
-        const resumedAt = resumed?.created_at ? Date.parse(resumed.created_at) : NaN;
+        const pausedAt = epochMicros(e.created_at);
+        const resumedAt = epochMicros(resumed?.created_at);
         nodes.push({
-          ...base,
           type: "pause_segment",
+          sequence_index: e.sequence_index,
           iteration: e.iteration_index,
           pause_status: d.status,
           pending_tool_calls: (d.pending_tool_calls ?? []).map((c: Json) => ({ tool_call_id: c.id, tool_name: c.name, target: c.target })),
           paused_at: e.created_at,
           resumed_at: resumed?.created_at ?? null,
-          wait_duration_ms: Number.isNaN(pausedAt) || Number.isNaN(resumedAt) ? null : Math.trunc(resumedAt - pausedAt),
+          // Seconds as a double, then milliseconds, truncated: the reference's arithmetic, so both report the same number.
+          wait_duration_ms: pausedAt === null || resumedAt === null ? null : Math.trunc(((resumedAt - pausedAt) / 1e6) * 1000),
           submitted_results: (rd.submitted_results ?? []).map((r: Json) => ({ call_id: r.call_id, tool_name: r.name, success: r.success })),
           user_input: rd.user_input ?? null,
         });
         break;
       }
       case "run.completed":
-        nodes.push({ ...base, type: "finish", status: d.status, timestamp: e.created_at });
+        nodes.push({ type: "finish", sequence_index: e.sequence_index, status: d.status, timestamp: e.created_at });
         break;
       case "run.error":
-        nodes.push({ ...base, type: "error", error: d.error ?? null, timestamp: e.created_at });
+        nodes.push({ type: "error", sequence_index: e.sequence_index, error: d.error ?? null, timestamp: e.created_at });
         break;
       case "run.cancelled":
-        nodes.push({ ...base, type: "cancelled", timestamp: e.created_at });
+        nodes.push({ type: "cancelled", sequence_index: e.sequence_index, timestamp: e.created_at });
         break;
       default: {
         const known = GOVERNANCE[e.event_type];
         if (!known) break;
-        nodes.push({ ...base, type: "governance_event", iteration: e.iteration_index, event_type: e.event_type, severity: known[0], title: known[1], data: d, timestamp: e.created_at });
+        nodes.push({ type: "governance_event", sequence_index: e.sequence_index, iteration: e.iteration_index, event_type: e.event_type, severity: known[0], title: known[1], data: d, timestamp: e.created_at });
       }
     }
   });

@@ -158,7 +158,7 @@ export class DashboardReader {
         complete = false;
         break;
       }
-      if (!parent) parent = { ...brief(up), resolved: true };
+      if (!parent) parent = { run_id: up.id, resolved: true, agent_name: up.agent_name, status: up.status, delegation_level: up.delegation_level };
       ancestry.unshift(brief(up));
       cursor = up.parent_run_id;
     }
