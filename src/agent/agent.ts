@@ -15,6 +15,7 @@ import { driveRun, RunFailure, type RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { NativeToolCalling } from "../strategies/native-tool-calling.js";
 import { toToolDef } from "../tool/tool.js";
+import type { ToolDef } from "../types/tool-call.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
@@ -81,7 +82,8 @@ export class Agent implements AsyncDisposable {
 
   constructor(options: AgentOptions) {
     if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "Agent options must be an object." });
-    const name = options.name ?? AGENT_DEFAULTS.name;
+    // `class Support extends Agent` names its runs "Support" unless a name is given.
+    const name = options.name ?? (new.target !== Agent ? new.target.name : AGENT_DEFAULTS.name);
     const loop = options.loop ?? new ReActLoop();
     const tools = options.tools ?? [];
     const deny = options.deny ?? [];
@@ -139,6 +141,16 @@ export class Agent implements AsyncDisposable {
 
   get name(): string {
     return this.#agent.name;
+  }
+
+  /** The system prompt the model gets (with the skills catalogue, when the agent has skills). */
+  getSystemPrompt(): string {
+    return this.#agent.systemPrompt;
+  }
+
+  /** The tool definitions the model sees, sorted by name (tool sources' tools are added when a run discovers them). */
+  getToolDefs(): readonly ToolDef[] {
+    return this.#agent.toolDefs;
   }
 
   /** The provider's configured model. */

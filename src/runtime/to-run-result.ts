@@ -13,6 +13,7 @@ export function toRunResult(runId: string, outcome: LoopOutcome, state: RunState
     iterationCount: outcome.iterationCount,
     usage: { ...state.usage },
     ...(outcome.pending && outcome.pending.calls.length > 0 ? { pendingToolCalls: outcome.pending.calls } : {}),
+    steps: [...state.steps],
     warnings,
   };
 }

@@ -1,3 +1,4 @@
+import type { AgentStep } from "./agent-step.js";
 import type { RunStatus } from "./run-status.js";
 import type { ToolCall } from "./tool-call.js";
 import type { UsageStats } from "./usage.js";
@@ -15,6 +16,11 @@ export interface RunResult<TOutput = unknown> {
   readonly usage: UsageStats;
   /** The calls the run waits on, when paused for a client tool or an approval. */
   readonly pendingToolCalls?: readonly ToolCall[];
+  /**
+   * The model's steps, oldest first (every one of the run, pauses included);
+   * absent on results rebuilt from the database (a cancel, an idempotent hit).
+   */
+  readonly steps?: readonly AgentStep[];
   /** Notifier hooks that threw during the run (`"<hook> failed at iteration N"`). */
   readonly warnings: readonly string[];
 }

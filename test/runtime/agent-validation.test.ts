@@ -154,3 +154,17 @@ describe("run option rules", () => {
     await expect(agent.run("q", { metadata: [] as never })).rejects.toThrow(/metadata must be a plain object/);
   });
 });
+
+describe("agent introspection and disposal", () => {
+  it("a subclass names its runs, the prompt and tool definitions are readable, results carry their steps", async () => {
+    class Support extends Agent {}
+    await using llm = new MockLLM([{ toolCalls: [{ name: "lookup", params: { id: "7" } }] }, "found"]);
+    await using agent = new Support({ provider: llm, prompt: "Be brief.", tools: [lookup] });
+    expect(agent.name).toBe("Support");
+    expect(new Support({ provider: new MockLLM([]), prompt: "p", name: "Named" }).name).toBe("Named");
+    expect(agent.getSystemPrompt()).toBe("Be brief.");
+    expect(agent.getToolDefs().map((d) => [d.name, d.parameters.required])).toEqual([["lookup", ["id"]]]);
+    const result = await agent.run("find 7");
+    expect(result.steps!.map((s) => s.action.type)).toEqual(["tool_calls", "finish"]);
+  });
+});

@@ -161,4 +161,9 @@ export class MockLLM implements LLMProvider {
   }
 
   async close(): Promise<void> {}
+
+  /** `await using llm = new MockLLM(…)` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

@@ -255,4 +255,9 @@ export class OpenAIResponsesProvider implements LLMProvider {
   async close(): Promise<void> {
     this.#client = null;
   }
+
+  /** `await using provider = new …` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

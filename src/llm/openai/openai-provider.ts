@@ -283,4 +283,9 @@ export class OpenAIProvider implements LLMProvider {
   async close(): Promise<void> {
     this.#client = null;
   }
+
+  /** `await using provider = new …` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }
