@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Agent, NativeToolCalling, tool, type Strategy } from "../../../src/index.js";
+import { Agent, askHuman, NativeToolCalling, tool, type Strategy } from "../../../src/index.js";
 import { PII } from "../../../src/guardrails/index.js";
 import { MockLLM, type MockStep } from "../../../src/llm/mock/index.js";
 import { RunStore } from "../../../src/store/index.js";
@@ -211,9 +211,40 @@ const delegation: Scenario = async (url) => {
   return describeRun(url, "delegation_here", r.runId, { children });
 };
 
+/** Approvals decided per call: one approved and run, one rejected with a reason; one approval.decided per call. */
+const perCallDecisions: Scenario = async (url) => {
+  await using a = agent(url, [
+    { toolCalls: [{ name: "refund_order", params: { order_id: "5", amount: 5 } }, { name: "refund_order", params: { order_id: "6", amount: 600 } }], usage: usage(100, 20) },
+    "Refunded order 5 only.",
+  ]);
+  const paused = await a.run("Refund orders 5 and 6.");
+  const [first, second] = paused.pendingToolCalls!;
+  await a.submitApproval(paused.runId, { decisions: [{ callId: first!.id, approved: true }, { callId: second!.id, approved: false, reason: "Over the limit" }] });
+  return describeRun(url, "per_call_decisions_here", paused.runId);
+};
+
+/** An approved batch with a client tool in it: after the approval the run paused again, for the client. */
+const approvedThenClient: Scenario = async (url) => {
+  await using a = agent(url, [
+    { toolCalls: [{ name: "refund_order", params: { order_id: "7", amount: 7 } }, { name: "read_file", params: { path: "/tmp/receipt.txt" } }], usage: usage(100, 20) },
+  ]);
+  const paused = await a.run("Refund order 7 and read the receipt.");
+  await a.submitApproval(paused.runId, { approved: true });
+  return describeRun(url, "approved_then_client_waiting_here", paused.runId);
+};
+
+/** A question asked through askHuman(): a human-target call pending in waiting_human_input. */
+const askHumanWaiting: Scenario = async (url) => {
+  await using a = agent(url, [{ toolCalls: [{ name: "ask_human", params: { question: "Which order?" } }], usage: usage(50, 8) }], {
+    tools: [lookupOrder, refundOrder, readFile, askHuman()],
+  });
+  const paused = await a.run("Refund my order.");
+  return describeRun(url, "ask_human_waiting_here", paused.runId);
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   serverToolWithThread, approvalApproved, approvalRejected, approvalWaiting, approvalWaitingWithTotals, clientWaiting, clarificationWaiting, cancelled, failed,
-  piiRedacted, idempotent, delegation,
+  piiRedacted, idempotent, delegation, perCallDecisions, approvedThenClient, askHumanWaiting,
 ];
 
 export async function writeOurRuns(url: string): Promise<OurRun[]> {
