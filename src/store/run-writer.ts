@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { newId } from "../util/ulid.js";
+import { signalEvents } from "./live/event-signals.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
@@ -51,7 +52,7 @@ export class RunWriter {
     const json = this.adapter.json(data);
     const createdAt = this.now();
     const result = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
-      sql<{ sequence_index: number }>`
+      this.adapter.notifyingEventInsert(sql<{ sequence_index: number }>`
         INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
         SELECT ${id}, ${this.runId}, ${eventType}, MAX(n), ${iteration}, ${correlationId}, ${json}, ${createdAt}
         FROM (
@@ -59,9 +60,11 @@ export class RunWriter {
           UNION ALL
           SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
         ) AS candidates
-        RETURNING sequence_index`.execute(this.db),
+        RETURNING sequence_index`, this.runId).execute(this.db),
     );
-    this.#nextSequence = Number(result.rows[0]?.sequence_index ?? wanted) + 1;
+    const written = Number(result.rows[0]?.sequence_index ?? wanted);
+    this.#nextSequence = written + 1;
+    signalEvents(this.runId, written);
   }
 
   /** Fail-closed trace append. */
