@@ -68,7 +68,8 @@ export class EventHub {
 
   #start(): Promise<void> {
     this.#started ??= (async () => {
-      this.#unsubscribe = onEventSignal((runId, seq) => this.#signal(runId, seq));
+      // With a push source every write (ours included) arrives through it; reading on both would read twice.
+      if (!this.#options.push) this.#unsubscribe = onEventSignal((runId, seq) => this.#signal(runId, seq));
       await this.#options.push?.start(
         (runId, seq) => this.#signal(runId, seq),
         () => this.#catchUp(),
