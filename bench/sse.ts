@@ -35,7 +35,8 @@ interface Viewer {
   close(): void;
 }
 
-function view(url: string, lastEventId?: number, maxFrames = Infinity): Viewer & { done: Promise<void> } {
+/** Reads one stream until `maxFrames` frames or the frame with id `lastId`, then disconnects. */
+function view(url: string, lastEventId: number | undefined, maxFrames: number, lastId: number): Viewer & { done: Promise<void> } {
   const controller = new AbortController();
   const viewer = { seqs: [] as number[], latencies: [] as number[], close: () => controller.abort() };
   const done = (async () => {
@@ -57,7 +58,7 @@ function view(url: string, lastEventId?: number, maxFrames = Infinity): Viewer &
         const t = /"t": ([\d.]+)/.exec(data);
         if (t) viewer.latencies.push(now() - Number(t[1]));
         viewer.seqs.push(Number(id[1]));
-        if (viewer.seqs.length >= maxFrames) {
+        if (viewer.seqs.length >= maxFrames || Number(id[1]) === lastId) {
           controller.abort();
           return;
         }
@@ -138,6 +139,7 @@ async function scenario(kind: "sqlite" | "postgres", url: string, viewers: numbe
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const exited = new Promise((r) => clients.on("exit", r));
   let output = "";
   clients.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   while (!output.includes("READY\n")) await sleep(20);
@@ -153,7 +155,7 @@ async function scenario(kind: "sqlite" | "postgres", url: string, viewers: numbe
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "bench/sse-writer.ts"), url, String(EVENTS_PER_RUN), String(GAP_MS), ...env.runIds], { cwd: root, stdio: "inherit" });
     await new Promise((r) => child.on("exit", r));
   }
-  await new Promise((r) => clients.on("exit", r));
+  await exited;
   const seconds = (performance.now() - t0) / 1000;
   const qps = (env.queries() - q0) / seconds;
   const result = JSON.parse(output.split("\n").find((l) => l.startsWith("{"))!) as { p50: number; p99: number; complete: number };
@@ -181,7 +183,7 @@ async function reconnects(kind: "sqlite" | "postgres", url: string, total: numbe
     Array.from({ length: viewers }, async () => {
       const got: number[] = [];
       while ((got.at(-1) ?? -1) < total - 1) {
-        const v = view(`${env.base}/runs/${runId}/events/stream`, got.at(-1), 1 + random(2000));
+        const v = view(`${env.base}/runs/${runId}/events/stream`, got.at(-1), 1 + random(1000), total - 1);
         await v.done;
         got.push(...v.seqs);
         sessions += 1;
