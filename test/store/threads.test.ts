@@ -144,6 +144,25 @@ describeEachBackend("chat threads", (backend) => {
     await writer.close();
   });
 
+  it("a new turn already watched through its run stream still joins the thread stream", async () => {
+    const thread = openSse(`${server.url}/threads/t3/events/stream`);
+    await sleep(100);
+    const writer = await openEventWriter(database.url);
+    const runId = "01THREADWATCHED00000000000";
+    const w = await writer.createRun(runId, { meta: { thread_id: "t3" } });
+    const direct = openSse(`${server.url}/runs/${runId}/events/stream`);
+    await until(() => direct.status !== undefined, "the run stream to open");
+    await sleep(100);
+    await w.event("run.started", {});
+    await w.event("run.completed", { status: "success" });
+    await until(() => direct.frames.filter((f) => f.data).length === 2, "the run stream");
+    await until(() => thread.frames.filter((f) => f.data).length === 2, "the thread stream");
+    expect(thread.frames.filter((f) => f.data).map((f) => f.data!.event_type)).toEqual(["run.started", "run.completed"]);
+    thread.close();
+    direct.close();
+    await writer.close();
+  });
+
   it("streamThreadEvents: a cursor round-trips, a bad one is a ValidationError", async () => {
     const controller = new AbortController();
     const got: ThreadEvent[] = [];

@@ -88,10 +88,13 @@ export class EventHub {
 
   #signal(runId: string, sequenceIndex: number): void {
     this.#runs.get(runId)?.notify(sequenceIndex);
-    if (this.#threads.size > 0 && !this.#runs.has(runId)) void this.#newRun(runId);
+    if (this.#threads.size > 0) void this.#newRun(runId);
   }
 
-  /** A run no channel knows: if it belongs to a watched thread, that thread re-reads its runs. */
+  /**
+   * If the run belongs to a watched thread that does not list it yet, that
+   * thread re-reads its runs. The run's thread is looked up once per run.
+   */
   async #newRun(runId: string): Promise<void> {
     let threadId = this.#threadOf.get(runId);
     if (threadId === undefined) {
