@@ -3,5 +3,5 @@
  * @module
  */
 export { makeReadRouter } from "./read-router.js";
-export type { ReadRouterOptions } from "./read-router.js";
-export { toSseFrame } from "./sse.js";
+export type { AuthorizeResult, ReadRouterEnv, ReadRouterOptions } from "./read-router.js";
+export { toSseFrame, toThreadSseFrame } from "./sse.js";

@@ -10,6 +10,10 @@ export interface ParamError {
   readonly ctx?: Record<string, unknown>;
 }
 
+const INT32_MAX = 2_147_483_647;
+const INT32_MIN = -2_147_483_648;
+const NUL_MSG = "Value error, NUL bytes are not allowed";
+
 // Whitespace, an optional sign, digits with single underscores between them, and a ".0…" tail.
 const LAX_INT = /^[+-]?\d+(?:_\d+)*(?:\.0*)?$/;
 
@@ -24,12 +28,27 @@ export class QueryReader {
   /** The last value of a repeated scalar parameter, as the reference takes it. */
   string(name: string): string | undefined {
     const all = this.#params.getAll(name);
-    return all.length > 0 ? all[all.length - 1] : undefined;
+    const value = all.length > 0 ? all[all.length - 1] : undefined;
+    return value !== undefined && this.#noNul(name, value) ? value : undefined;
   }
 
   strings(name: string): string[] | undefined {
     const all = this.#params.getAll(name);
-    return all.length > 0 ? all : undefined;
+    if (all.length === 0) return undefined;
+    return all.every((value) => this.#noNul(name, value)) ? all : undefined;
+  }
+
+  /** PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database. */
+  #noNul(name: string, value: string, loc: "query" | "path" = "query"): boolean {
+    if (!value.includes("\u0000")) return true;
+    this.errors.push({ type: "value_error", loc: [loc, name], msg: NUL_MSG, input: value });
+    return false;
+  }
+
+  /** A path parameter: checked for NUL bytes like query strings. */
+  path(name: string, value: string): string {
+    this.#noNul(name, value, "path");
+    return value;
   }
 
   int(name: string, options: { default?: number; ge?: number; le?: number } = {}): number | undefined {
@@ -45,12 +64,15 @@ export class QueryReader {
       this.errors.push({ type: "int_parsing_size", loc: ["query", name], msg: "Unable to parse input string as an integer, exceeded maximum size", input: raw });
       return undefined;
     }
-    if (options.ge !== undefined && value < options.ge) {
-      this.errors.push({ type: "greater_than_equal", loc: ["query", name], msg: `Input should be greater than or equal to ${options.ge}`, input: raw, ctx: { ge: options.ge } });
+    // Columns are 32-bit integers; a larger value is refused here rather than failing in PostgreSQL.
+    const ge = Math.max(options.ge ?? INT32_MIN, INT32_MIN);
+    const le = Math.min(options.le ?? INT32_MAX, INT32_MAX);
+    if (value < ge) {
+      this.errors.push({ type: "greater_than_equal", loc: ["query", name], msg: `Input should be greater than or equal to ${ge}`, input: raw, ctx: { ge } });
       return undefined;
     }
-    if (options.le !== undefined && value > options.le) {
-      this.errors.push({ type: "less_than_equal", loc: ["query", name], msg: `Input should be less than or equal to ${options.le}`, input: raw, ctx: { le: options.le } });
+    if (value > le) {
+      this.errors.push({ type: "less_than_equal", loc: ["query", name], msg: `Input should be less than or equal to ${le}`, input: raw, ctx: { le } });
       return undefined;
     }
     return value;
@@ -71,9 +93,9 @@ export class QueryReader {
     return date;
   }
 
-  /** `metadata.<key>=<value>` pairs (string values). */
+  /** `metadata.<key>=<value>` pairs (string values), in a prototype-free object so no key is special. */
   prefixed(prefix: string): Record<string, string> {
-    const out: Record<string, string> = {};
+    const out = Object.create(null) as Record<string, string>;
     for (const [key, value] of this.#params) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
     return out;
   }
@@ -92,5 +114,17 @@ export function parseLastEventId(header: string | undefined): number | null {
   const text = header.trim();
   if (!/^[+-]?\d+(?:_\d+)*$/.test(text)) return null;
   const value = Number(text.replace(/_/g, ""));
-  return Number.isSafeInteger(value) ? value : null;
+  return Number.isSafeInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? value : null;
+}
+
+/** 422 with the reference's `detail` array. */
+export class ParamsInvalid extends Error {
+  constructor(readonly errors: unknown[]) {
+    super("invalid query parameters");
+  }
+}
+
+/** Throws `ParamsInvalid` when any parameter was refused. */
+export function checked(q: QueryReader): void {
+  if (q.errors.length > 0) throw new ParamsInvalid(q.errors);
 }

@@ -1,32 +1,55 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { stream } from "hono/streaming";
+import type { RunScope } from "../store/run-scope.js";
 import type { RunStore } from "../store/run-store.js";
 import { validateMetadataFilter } from "../store/run-store.js";
+import { validateScope } from "../store/run-scope.js";
 import type { RunStatus } from "../types/run-status.js";
-import { parseLastEventId, QueryReader } from "./query-params.js";
-import { KEEPALIVE_FRAME, sleep, toSseFrame } from "./sse.js";
-import { eventJson, llmCallJson, pauseJson, runDetailJson, runSummaryJson, toolInvocationJson, traceJson } from "./wire.js";
+import { logger } from "../util/logger.js";
+import { checked, ParamsInvalid, parseLastEventId, QueryReader } from "./query-params.js";
+import { toSseFrame } from "./sse.js";
+import { sseResponse } from "./sse-response.js";
+import { registerThreadRoutes } from "./thread-routes.js";
+import { eventJson, llmCallJson, pauseJson, runDetailJson, runSummaryJson, toolInvocationJson, traceJson, withMetadata } from "./wire.js";
+
+/**
+ * What `authorize` returns: nothing (or `true`) lets the request through
+ * unscoped; a `RunScope` lets it through and limits every read to runs in the
+ * scope; `false` refuses it with 403. Throwing an `HTTPException` answers with
+ * its status.
+ */
+export type AuthorizeResult = RunScope | boolean | null | undefined | void;
+
+/** Hono variables the router sets for its handlers. */
+export interface ReadRouterEnv {
+  Variables: { scope: RunScope | undefined };
+}
 
 export interface ReadRouterOptions {
   /** Read access to runs; the router never closes it. */
   readonly store: RunStore;
   /**
    * Runs before every route except `/health`, once per request (for SSE, once
-   * at connect). Throw to deny — an `HTTPException` answers with its status,
-   * `{"detail": message}` and its response's headers; its return value is ignored.
+   * at connect). Return a scope to limit what the request can read (a run
+   * outside it answers exactly like a missing run), `false` to refuse (403),
+   * nothing to allow. Throw an `HTTPException` to answer with its status,
+   * `{"detail": message}` and its response's headers.
    */
-  readonly authorize: (c: Context) => unknown;
+  readonly authorize: (c: Context) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Accept `?metadata.<key>=<value>` on `/runs` (string values). @default false */
   readonly metadataFilter?: boolean;
-  /** SSE poll interval. @default 500 */
-  readonly pollIntervalMs?: number;
+  /** Add `metadata` (the run's `metadata`) to run summaries and details. @default false */
+  readonly includeMetadata?: boolean;
   /** SSE idle time before a `: keepalive` comment. @default 15000 */
   readonly keepaliveMs?: number;
+  /**
+   * Called with every error that becomes a 500 (and with errors that end an
+   * SSE stream early). @default logs through dendrux's logger (silenced by `DENDRUX_LOG=silent`)
+   */
+  readonly onError?: (error: unknown, c: Context) => void;
 }
 
-const DEFAULTS = { metadataFilter: false, pollIntervalMs: 500, keepaliveMs: 15_000 } as const;
-const SSE_BATCH = 100;
+const DEFAULTS = { metadataFilter: false, includeMetadata: false, keepaliveMs: 15_000 } as const;
 const REASON: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
@@ -40,30 +63,30 @@ const REASON: Record<number, string> = {
   500: "Internal Server Error",
 };
 
-class ParamsInvalid extends Error {
-  constructor(readonly errors: unknown[]) {
-    super("invalid query parameters");
-  }
-}
-
-function checked(q: QueryReader): void {
-  if (q.errors.length > 0) throw new ParamsInvalid(q.errors);
-}
+const defaultOnError = (error: unknown) => logger.warn("Read router: unhandled error answered 500", error);
 
 /**
  * The read API over HTTP: runs, their events (with a cursor and live over
  * SSE), LLM calls, tool calls, traces and pauses, with the reference's paths,
- * parameters, JSON shapes and status codes. Returns a Hono app: mount it with
- * `app.route("/api", router)` or serve `router.fetch` in any Web-standard host.
+ * parameters, JSON shapes and status codes; plus chat threads (`/threads/…`).
+ * Returns a Hono app: mount it with `app.route("/api", router)` or serve
+ * `router.fetch` in any Web-standard host.
  *
  * @example
- * const router = makeReadRouter({ store, authorize: (c) => { if (!ok(c)) throw new HTTPException(401); } });
+ * const router = makeReadRouter({ store, authorize: (c) => ({ tenantId: tenantOf(c) }) });
  */
-export function makeReadRouter(options: ReadRouterOptions): Hono {
+export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> {
   const { store, authorize } = options;
   if (!store || typeof authorize !== "function") throw new TypeError("makeReadRouter needs { store, authorize }.");
-  const config = { ...DEFAULTS, ...options };
-  const app = new Hono();
+  const config = { ...DEFAULTS, onError: defaultOnError, ...options };
+  const app = new Hono<ReadRouterEnv>();
+  const report = (error: unknown, c: Context) => {
+    try {
+      config.onError(error, c);
+    } catch {
+      // A failing reporter must not turn one 500 into a crash.
+    }
+  };
 
   app.onError((error, c) => {
     if (error instanceof ParamsInvalid) return c.json({ detail: error.errors }, 422);
@@ -75,6 +98,7 @@ export function makeReadRouter(options: ReadRouterOptions): Hono {
       headers.set("content-type", "application/json");
       return new Response(JSON.stringify({ detail }), { status: error.status, headers });
     }
+    report(error, c);
     return c.text("Internal Server Error", 500);
   });
   app.notFound((c) => c.json({ detail: "Not Found" }, 404));
@@ -82,11 +106,14 @@ export function makeReadRouter(options: ReadRouterOptions): Hono {
   // Registered before the auth middleware: Hono runs handlers in order.
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.use("*", async (c, next) => {
-    await authorize(c);
+    const result = await authorize(c);
+    if (result === false) throw new HTTPException(403);
+    c.set("scope", result === true || result === null || result === undefined ? undefined : validateScope(result));
     await next();
   });
 
   const notFound = (c: Context, runId: string) => c.json({ detail: `Run '${runId}' not found.` }, 404);
+  const summaryJson = (r: Parameters<typeof runSummaryJson>[0]) => withMetadata(runSummaryJson(r), r, config.includeMetadata);
 
   app.get("/runs", async (c) => {
     const q = new QueryReader(c.req.url);
@@ -104,92 +131,86 @@ export function makeReadRouter(options: ReadRouterOptions): Hono {
       try {
         if (Object.keys(raw).length > 0) metadataFilter = validateMetadataFilter(raw) as Record<string, string>;
       } catch (error) {
-        const key = Object.keys(raw).find((k) => !/^[A-Za-z0-9_-]+$/.test(k)) ?? "";
+        const field = (error as { field?: string }).field ?? "";
+        const key = field.startsWith("metadataFilter.") ? field.slice("metadataFilter.".length) : "";
         q.fail({ type: "value_error", loc: ["query", `metadata.${key}`], msg: `Value error, ${(error as Error).message}`, input: raw[key] ?? null });
       }
     }
     checked(q);
-    const filters = { status, agentName, parentRunId, tenantId, startedAfter, startedBefore, metadataFilter };
+    const filters = { status, agentName, parentRunId, tenantId, startedAfter, startedBefore, metadataFilter, scope: c.var.scope };
     const items = await store.listRuns({ ...filters, limit, offset });
     const total = await store.countRuns(filters);
-    return c.json({ items: items.map(runSummaryJson), total, limit, offset });
+    return c.json({ items: items.map(summaryJson), total, limit, offset });
   });
 
+  /** Path check, then the run must exist inside the scope, else the same 404 as a missing run. */
+  const runParam = (c: Context<ReadRouterEnv>, q: QueryReader) => q.path("run_id", c.req.param("runId")!);
+
   app.get("/runs/:runId", async (c) => {
-    const runId = c.req.param("runId");
-    const run = await store.getRun(runId);
-    return run ? c.json(runDetailJson(run)) : notFound(c, runId);
+    const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
+    checked(q);
+    const run = await store.getRun(runId, { scope: c.var.scope });
+    return run ? c.json(withMetadata(runDetailJson(run), run, config.includeMetadata)) : notFound(c, runId);
   });
 
   app.get("/runs/:runId/events", async (c) => {
-    const runId = c.req.param("runId");
     const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
     const after = q.int("after");
     const limit = q.int("limit", { default: 100, ge: 1, le: 1000 });
     checked(q);
-    if (!(await store.getRun(runId))) return notFound(c, runId);
-    const items = await store.getEvents(runId, { afterSequenceIndex: after, limit });
+    const scope = c.var.scope;
+    if (!(await store.getRun(runId, { scope }))) return notFound(c, runId);
+    const items = await store.getEvents(runId, { afterSequenceIndex: after, limit, scope });
     const nextCursor = items.length > 0 ? items[items.length - 1]!.sequenceIndex : (after ?? null);
     return c.json({ items: items.map(eventJson), next_cursor: nextCursor });
   });
 
   app.get("/runs/:runId/events/stream", async (c) => {
-    const runId = c.req.param("runId");
     const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
     const after = q.int("after");
     checked(q);
-    if (!(await store.getRun(runId))) return notFound(c, runId);
+    const scope = c.var.scope;
+    if (!(await store.getRun(runId, { scope }))) return notFound(c, runId);
     const header = c.req.header("last-event-id");
     const fromHeader = header ? parseLastEventId(header.split(",")[0]) : null;
-    let cursor = fromHeader ?? after ?? -1;
-    c.header("cache-control", "no-cache");
-    c.header("x-accel-buffering", "no");
-    c.header("content-type", "text/event-stream; charset=utf-8");
-    return stream(c, async (s) => {
-      const closed = new AbortController();
-      s.onAbort(() => closed.abort());
-      c.req.raw.signal?.addEventListener("abort", () => closed.abort(), { once: true });
-      let lastWrite = performance.now();
-      while (!closed.signal.aborted) {
-        const events = await store.getEvents(runId, { afterSequenceIndex: cursor, limit: SSE_BATCH });
-        for (const event of events) {
-          if (closed.signal.aborted) return;
-          await s.write(toSseFrame(event));
-          cursor = event.sequenceIndex;
-        }
-        if (events.length > 0) lastWrite = performance.now();
-        if (events.length === SSE_BATCH) continue;
-        if (performance.now() - lastWrite >= config.keepaliveMs) {
-          await s.write(KEEPALIVE_FRAME);
-          lastWrite = performance.now();
-        }
-        await sleep(config.pollIntervalMs, closed.signal);
-      }
-    });
+    const cursor = fromHeader ?? after ?? -1;
+    return sseResponse(
+      c,
+      config.keepaliveMs,
+      async function* (signal) {
+        for await (const event of store.streamEvents(runId, { afterSequenceIndex: cursor, signal, scope })) yield toSseFrame(event);
+      },
+      (error) => report(error, c),
+    );
   });
 
-  /** The drill-down routes: params, then the 404 check, then one store read. */
+  /** The drill-down routes: params, then the 404 check, then one store read (scoped in SQL as well). */
   const page = (q: QueryReader) => ({ limit: q.int("limit", { default: 100, ge: 1, le: 1000 }), offset: q.int("offset", { default: 0, ge: 0 }) });
-  const withRun = async (c: Context, q: QueryReader, read: (runId: string) => Promise<unknown>) => {
+  const withRun = async (c: Context<ReadRouterEnv>, q: QueryReader, runId: string, read: (runId: string, scope: RunScope | undefined) => Promise<unknown>) => {
     checked(q);
-    const runId = c.req.param("runId")!;
-    if (!(await store.getRun(runId))) return notFound(c, runId);
-    return c.json(await read(runId));
+    const scope = c.var.scope;
+    if (!(await store.getRun(runId, { scope }))) return notFound(c, runId);
+    return c.json(await read(runId, scope));
   };
 
   app.get("/runs/:runId/llm-calls", (c) => {
     const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
     const iteration = q.int("iteration");
     const { limit, offset } = page(q);
-    return withRun(c, q, async (runId) => ({ items: (await store.getLlmCalls(runId, { iteration, limit, offset })).map(llmCallJson), limit, offset }));
+    return withRun(c, q, runId, async (id, scope) => ({ items: (await store.getLlmCalls(id, { iteration, limit, offset, scope })).map(llmCallJson), limit, offset }));
   });
 
   app.get("/runs/:runId/tool-calls", (c) => {
     const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
     const iteration = q.int("iteration");
     const { limit, offset } = page(q);
-    return withRun(c, q, async (runId) => ({
-      items: (await store.getToolInvocations(runId, { iteration, limit, offset })).map(toolInvocationJson),
+    return withRun(c, q, runId, async (id, scope) => ({
+      items: (await store.getToolInvocations(id, { iteration, limit, offset, scope })).map(toolInvocationJson),
       limit,
       offset,
     }));
@@ -197,11 +218,17 @@ export function makeReadRouter(options: ReadRouterOptions): Hono {
 
   app.get("/runs/:runId/traces", (c) => {
     const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
     const { limit, offset } = page(q);
-    return withRun(c, q, async (runId) => ({ items: (await store.getTraces(runId, { limit, offset })).map(traceJson), limit, offset }));
+    return withRun(c, q, runId, async (id, scope) => ({ items: (await store.getTraces(id, { limit, offset, scope })).map(traceJson), limit, offset }));
   });
 
-  app.get("/runs/:runId/pauses", (c) => withRun(c, new QueryReader(c.req.url), async (runId) => ({ items: (await store.getPauses(runId)).map(pauseJson) })));
+  app.get("/runs/:runId/pauses", (c) => {
+    const q = new QueryReader(c.req.url);
+    const runId = runParam(c, q);
+    return withRun(c, q, runId, async (id, scope) => ({ items: (await store.getPauses(id, { scope })).map(pauseJson) }));
+  });
 
+  registerThreadRoutes(app, { store, keepaliveMs: config.keepaliveMs, report });
   return app;
 }

@@ -1,11 +1,16 @@
 import { isoMicros } from "../store/precise-time.js";
-import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ToolInvocation, TraceEntry } from "../store/records.js";
+import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSummary, ThreadTurn, ToolInvocation, TraceEntry } from "../store/records.js";
 
 /**
  * Records → the reference's JSON: snake_case keys in its order, timestamps as
  * ISO 8601 UTC with microseconds. The only place HTTP field names live.
  */
 const ts = (d: Date | null) => (d ? isoMicros(d) : null);
+
+/** `metadata` appended last, only when the router was asked for it (the reference has no such field). */
+export function withMetadata<T extends object>(body: T, r: RunSummary, include: boolean): T | (T & { metadata: Readonly<Record<string, unknown>> }) {
+  return include ? { ...body, metadata: r.metadata } : body;
+}
 
 export function runSummaryJson(r: RunSummary) {
   return {
@@ -128,4 +133,31 @@ export function pauseJson(p: PausePair) {
     submitted_results: p.submittedResults,
     user_input: p.userInput,
   };
+}
+
+/** A thread turn: the run summary, then what was said, answered or failed, and the run's metadata. */
+export function threadTurnJson(t: ThreadTurn) {
+  return { ...runSummaryJson(t), input: t.input, answer: t.answer, error: t.error, metadata: t.metadata };
+}
+
+export function threadSummaryJson(s: ThreadSummary) {
+  return {
+    thread_id: s.threadId,
+    turns: s.turns,
+    statuses: s.statuses,
+    total_input_tokens: s.totalInputTokens,
+    total_output_tokens: s.totalOutputTokens,
+    total_tokens: s.totalTokens,
+    total_cache_read_tokens: s.totalCacheReadTokens,
+    total_cache_creation_tokens: s.totalCacheCreationTokens,
+    total_reasoning_tokens: s.totalReasoningTokens,
+    total_cost_usd: s.totalCostUsd,
+    first_activity_at: ts(s.firstActivityAt),
+    last_activity_at: ts(s.lastActivityAt),
+  };
+}
+
+/** A thread stream frame's payload: the run SSE payload with `run_id` first. */
+export function threadSseEventJson(runId: string, e: StoredEvent) {
+  return { run_id: runId, ...sseEventJson(e) };
 }

@@ -3,8 +3,20 @@
  * @module
  */
 export { RunStore, validateMetadataFilter } from "./run-store.js";
-export type { ListRunsOptions, MetadataFilter, PageOptions, RunFilters, StreamEventsOptions } from "./run-store.js";
-export type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ToolInvocation, TraceEntry } from "./records.js";
+export type {
+  GetThreadOptions,
+  ListRunsOptions,
+  MetadataFilter,
+  PageOptions,
+  RunFilters,
+  RunScope,
+  RunStoreOptions,
+  ScopedOptions,
+  StreamEventsOptions,
+  StreamThreadEventsOptions,
+} from "./run-store.js";
+export type { ThreadEvent } from "./live/event-hub.js";
+export type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSummary, ThreadTurn, ToolInvocation, TraceEntry } from "./records.js";
 export type { Database } from "./schema.js";
 export { parseDatabaseUrl } from "./database-url.js";
 export type { DatabaseTarget } from "./database-url.js";

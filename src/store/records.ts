@@ -18,6 +18,8 @@ export interface RunSummary {
   readonly parentRunId: string | null;
   readonly delegationLevel: number;
   readonly totalReasoningTokens: number;
+  /** The `metadata` given to `run()` (dendrux's own `dendrux.*` bookkeeping keys left out). */
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 /** One run in full (`getRun`). */
@@ -94,4 +96,32 @@ export interface PausePair {
   readonly pendingToolCalls: unknown[];
   readonly submittedResults: unknown[];
   readonly userInput: unknown;
+}
+
+/** One turn of a chat thread: a run with what the user said and what the agent answered. */
+export interface ThreadTurn extends RunSummary {
+  /** The user input as stored (redacted when guardrails redact), or real values with `deanonymize`. */
+  readonly input: string | null;
+  readonly answer: string | null;
+  readonly error: string | null;
+}
+
+/** A thread's rollup, aggregated in SQL. */
+export interface ThreadSummary {
+  readonly threadId: string;
+  readonly turns: number;
+  /** Runs per status; statuses without runs are left out. */
+  readonly statuses: Readonly<Partial<Record<RunStatus, number>>>;
+  readonly totalInputTokens: number;
+  readonly totalOutputTokens: number;
+  readonly totalTokens: number;
+  readonly totalCacheReadTokens: number;
+  readonly totalCacheCreationTokens: number;
+  readonly totalReasoningTokens: number;
+  /** 6 decimals; `null` when no run reported a cost. */
+  readonly totalCostUsd: number | null;
+  /** When the first turn started; `null` for an empty thread. */
+  readonly firstActivityAt: Date | null;
+  /** The latest update of any turn; `null` for an empty thread. */
+  readonly lastActivityAt: Date | null;
 }

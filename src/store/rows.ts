@@ -27,7 +27,14 @@ export function toRunSummary(a: StoreAdapter, r: AgentRunsRow): RunSummary {
     parentRunId: r.parent_run_id,
     delegationLevel: r.delegation_level,
     totalReasoningTokens: Number(r.total_reasoning_tokens ?? 0),
+    metadata: userMetadata(a.readJson(r.meta)),
   };
+}
+
+/** `meta` without dendrux's own `dendrux.*` keys: what the caller passed as `metadata`. */
+export function userMetadata(meta: unknown): Record<string, unknown> {
+  if (!meta || typeof meta !== "object" || Array.isArray(meta)) return {};
+  return Object.fromEntries(Object.entries(meta).filter(([key]) => !key.startsWith("dendrux.")));
 }
 
 export function toRunDetail(a: StoreAdapter, r: AgentRunsRow): RunDetail {
@@ -54,6 +61,7 @@ export function toRunDetail(a: StoreAdapter, r: AgentRunsRow): RunDetail {
     error: r.error,
     failureReason: r.failure_reason,
     totalReasoningTokens: s.totalReasoningTokens,
+    metadata: s.metadata,
   };
 }
 

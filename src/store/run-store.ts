@@ -5,17 +5,23 @@ import type { RunStatus } from "../types/run-status.js";
 import { parseDatabaseUrl } from "./database-url.js";
 import { createDialect } from "./dialect/create-dialect.js";
 import { postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
+import { PostgresListener } from "./dialect/postgres/postgres-listener.js";
 import { sqliteAdapter } from "./dialect/sqlite/sqlite-dialect.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
-import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ToolInvocation, TraceEntry } from "./records.js";
+import { EventHub, type PushSource, type ThreadEvent } from "./live/event-hub.js";
+import { EVENTS_CHANNEL } from "./live/event-signals.js";
+import { ThreadCursor } from "./live/thread-cursor.js";
+import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSummary, ThreadTurn, ToolInvocation, TraceEntry } from "./records.js";
 import { toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
+import { type MetadataFilter, type RunScope, scopeKey, scopePredicates, validateMetadataFilter, validateScope } from "./run-scope.js";
 import type { Database } from "./schema.js";
+import { readThread, readThreadRunIds, readThreadSummary } from "./thread-queries.js";
 
-const METADATA_KEY = /^[A-Za-z0-9_-]+$/;
+export { validateMetadataFilter };
+export type { MetadataFilter, RunScope };
+
 const MAX_LIMIT = 1000;
-const STREAM_BATCH = 100;
-
-export type MetadataFilter = Readonly<Record<string, string | number | boolean>>;
+const DEFAULT_POLL_MS = 500;
 
 export interface RunFilters {
   /** One status or any of several; `[]` matches nothing. */
@@ -29,6 +35,8 @@ export interface RunFilters {
   readonly startedBefore?: Date;
   /** Top-level `metadata` keys; type and value must match; AND across keys. */
   readonly metadataFilter?: MetadataFilter;
+  /** Only runs inside this scope (applied together with the filters above). */
+  readonly scope?: RunScope;
 }
 
 export interface ListRunsOptions extends RunFilters {
@@ -43,70 +51,104 @@ export interface PageOptions {
   readonly offset?: number;
 }
 
-export interface StreamEventsOptions {
+/** Options of every per-run read. */
+export interface ScopedOptions {
+  /** Reads nothing (as for a missing run) when the run is outside this scope. */
+  readonly scope?: RunScope;
+}
+
+export interface StreamEventsOptions extends ScopedOptions {
   readonly afterSequenceIndex?: number;
-  /** @default 500 */
-  readonly pollIntervalMs?: number;
   /** Ends the iteration (without an error) when aborted. */
   readonly signal?: AbortSignal;
 }
 
-const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
-
-/** Validates a metadata filter; a bad key or value throws naming it. */
-export function validateMetadataFilter(filter: unknown): MetadataFilter {
-  if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
-    throw new ValidationError({ field: "metadataFilter", message: "metadataFilter must be an object of key → string | number | boolean." });
-  }
-  for (const [key, value] of Object.entries(filter)) {
-    if (!METADATA_KEY.test(key)) {
-      throw new ValidationError({
-        field: `metadataFilter.${key}`,
-        message: `metadataFilter keys must match ^[A-Za-z0-9_-]+$; got ${JSON.stringify(key)}. Nested paths are not supported.`,
-      });
-    }
-    if (!["string", "number", "boolean"].includes(typeof value) || (typeof value === "number" && !Number.isFinite(value))) {
-      throw new ValidationError({
-        field: `metadataFilter.${key}`,
-        message: `metadataFilter value for ${JSON.stringify(key)} must be a string, a finite number or a boolean.`,
-      });
-    }
-  }
-  return filter as MetadataFilter;
+export interface GetThreadOptions extends ScopedOptions {
+  /** The newest `limit` turns (before `before`), returned oldest first; clamped to 1..1000. @default 50 */
+  readonly limit?: number;
+  /** A run id of the thread: only turns that started before it (for loading older history). */
+  readonly before?: string;
+  /**
+   * Puts the real values back into `input` and `answer` from each run's PII
+   * mapping. Off by default: the stored (redacted) text is returned.
+   * @default false
+   */
+  readonly deanonymize?: boolean;
 }
 
+export interface StreamThreadEventsOptions extends ScopedOptions {
+  /** A `cursor` from an earlier `ThreadEvent`: resume right after it. Default: from the thread's first event. */
+  readonly after?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunStoreOptions {
+  /**
+   * How often each watched run is re-read when no one pushes its writes:
+   * SQLite writes from other processes, or PostgreSQL without a URL to `LISTEN`
+   * on. Writes from this process are always pushed. @default 500
+   */
+  readonly pollIntervalMs?: number;
+}
+
+const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
+
 /**
- * Read access to runs and their audit trail, per run or across runs (e.g. all
- * runs of one chat thread via `metadataFilter`).
+ * Read access to runs and their audit trail, per run, across runs and per chat
+ * thread (runs tagged `metadata.thread_id`), and live: `streamEvents` and
+ * `streamThreadEvents` are fed by one shared hub per store, never by a query
+ * per viewer.
  *
  * @example
  * await using store = RunStore.fromDatabaseUrl("sqlite:///./app.db");
- * const turns = await store.listRuns({ metadataFilter: { thread_id: "t_1" } });
+ * const turns = await store.getThread("t_1", { limit: 20 });
  */
 export class RunStore implements AsyncDisposable {
   readonly #db: () => Promise<Kysely<Database>>;
   readonly #adapter: StoreAdapter;
   readonly #owned: boolean;
+  readonly #listenUrl: string | null;
+  readonly #pollIntervalMs: number;
+  readonly #scopes = new Map<string, RunScope | undefined>();
   #opened: Promise<Kysely<Database>> | null = null;
+  #hub: EventHub | null = null;
   #closed = false;
 
-  private constructor(db: () => Promise<Kysely<Database>>, adapter: StoreAdapter, owned: boolean) {
+  private constructor(db: () => Promise<Kysely<Database>>, adapter: StoreAdapter, owned: boolean, listenUrl: string | null, options: RunStoreOptions) {
     this.#db = db;
     this.#adapter = adapter;
     this.#owned = owned;
+    this.#listenUrl = listenUrl;
+    const poll = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+    if (!Number.isFinite(poll) || poll < 1) throw new ValidationError({ field: "pollIntervalMs", message: "pollIntervalMs must be a number ≥ 1." });
+    this.#pollIntervalMs = poll;
   }
 
-  /** Opens its own connection (closed by `close()`); creates no tables. */
-  static fromDatabaseUrl(url: string): RunStore {
+  /**
+   * Opens its own connection (closed by `close()`); creates no tables. On
+   * PostgreSQL, live streams `LISTEN` on one extra connection, opened at the
+   * first stream.
+   */
+  static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
     const dialect = createDialect(target);
-    return new RunStore(() => dialect.createKysely(), dialect.adapter, true);
+    return new RunStore(() => dialect.createKysely(), dialect.adapter, true, target.kind === "postgres" ? target.connectionString : null, options);
   }
 
-  /** Uses the caller's Kysely instance (SQLite or PostgreSQL dialect); `close()` leaves it open. */
-  static fromKysely(db: Kysely<Database>, kind?: "sqlite" | "postgres"): RunStore {
+  /**
+   * Uses the caller's Kysely instance (SQLite or PostgreSQL dialect); `close()`
+   * leaves it open. On PostgreSQL, pass `listenUrl` (the same database) so live
+   * streams are pushed; without it each watched run is polled.
+   */
+  static fromKysely(db: Kysely<Database>, kind?: "sqlite" | "postgres", options: RunStoreOptions & { readonly listenUrl?: string } = {}): RunStore {
     const detected = kind ?? (db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
-    return new RunStore(async () => db, detected === "sqlite" ? sqliteAdapter : postgresAdapter, false);
+    let listenUrl: string | null = null;
+    if (options.listenUrl !== undefined) {
+      const target = parseDatabaseUrl(options.listenUrl);
+      if (target.kind !== "postgres") throw new ValidationError({ field: "listenUrl", message: "listenUrl must be a PostgreSQL URL." });
+      listenUrl = target.connectionString;
+    }
+    return new RunStore(async () => db, detected === "sqlite" ? sqliteAdapter : postgresAdapter, false, detected === "postgres" ? listenUrl : null, options);
   }
 
   #conn(): Promise<Kysely<Database>> {
@@ -142,7 +184,15 @@ export class RunStore implements AsyncDisposable {
       const filter = validateMetadataFilter(filters.metadataFilter);
       if (Object.keys(filter).length > 0) where.push(this.#adapter.metadataPredicate(filter));
     }
+    where.push(...scopePredicates(this.#adapter, validateScope(filters.scope)));
     return where;
+  }
+
+  /** `agent_run_id` is a run inside the scope (nothing to add without one). */
+  #inScope(scope: RunScope | undefined): Expression<SqlBool> | null {
+    const predicates = scopePredicates(this.#adapter, validateScope(scope));
+    if (predicates.length === 0) return null;
+    return sql<SqlBool>`agent_run_id IN (SELECT id FROM agent_runs WHERE ${sql.join(predicates, sql` AND `)})`;
   }
 
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
@@ -165,15 +215,21 @@ export class RunStore implements AsyncDisposable {
     return Number(row?.n ?? 0);
   }
 
-  async getRun(runId: string): Promise<RunDetail | null> {
+  /** The run, or `null` when there is none (or it is outside `scope`). */
+  async getRun(runId: string, options: ScopedOptions = {}): Promise<RunDetail | null> {
+    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     const db = await this.#conn();
-    const row = await db.selectFrom("agent_runs").selectAll().where("id", "=", runId).executeTakeFirst();
+    let query = db.selectFrom("agent_runs").selectAll().where("id", "=", runId);
+    for (const w of where) query = query.where(w);
+    const row = await query.executeTakeFirst();
     return row ? toRunDetail(this.#adapter, row) : null;
   }
 
-  async getEvents(runId: string, options: { afterSequenceIndex?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+  async getEvents(runId: string, options: ScopedOptions & { afterSequenceIndex?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
     let query = db.selectFrom("run_events").selectAll().where("agent_run_id", "=", runId);
+    if (scoped) query = query.where(scoped);
     if (options.afterSequenceIndex !== undefined && options.afterSequenceIndex !== null) {
       query = query.where("sequence_index", ">", options.afterSequenceIndex);
     }
@@ -183,62 +239,132 @@ export class RunStore implements AsyncDisposable {
     return rows.map((r) => toStoredEvent(this.#adapter, r));
   }
 
-  /**
-   * Follows a run's events as they are written, polling. Never ends by itself
-   * (terminal events are not special): break out, or abort `signal`.
-   */
-  async *streamEvents(runId: string, options: StreamEventsOptions = {}): AsyncGenerator<StoredEvent, void, undefined> {
-    const { signal } = options;
-    const interval = options.pollIntervalMs ?? 500;
-    if (!(await this.getRun(runId))) throw new RunNotFoundError({ runId });
-    let cursor = options.afterSequenceIndex ?? -1;
-    while (!signal?.aborted) {
-      const batch = await this.getEvents(runId, { afterSequenceIndex: cursor, limit: STREAM_BATCH });
-      for (const event of batch) {
-        if (signal?.aborted) return;
-        yield event;
-        cursor = event.sequenceIndex;
-      }
-      if (batch.length === STREAM_BATCH) continue;
-      await sleep(interval, signal);
+  /** The store's live hub, created at the first stream. */
+  #live(): EventHub {
+    if (this.#closed) throw new Error("RunStore is closed.");
+    if (this.#hub) return this.#hub;
+    const listenUrl = this.#listenUrl;
+    let push: PushSource | null = null;
+    if (listenUrl !== null) {
+      let listener: PostgresListener | null = null;
+      push = {
+        start: (onSignal, onCatchUp) => {
+          listener = new PostgresListener({ connectionString: listenUrl, channel: EVENTS_CHANNEL, onPayload: EventHub.payloadHandler(onSignal), onListening: onCatchUp });
+          return listener.start();
+        },
+        close: async () => listener?.close(),
+      };
     }
+    this.#hub = new EventHub({
+      pollIntervalMs: this.#pollIntervalMs,
+      push,
+      source: {
+        events: (runId, after, limit) => this.getEvents(runId, { afterSequenceIndex: after, limit }),
+        head: async (runId) => {
+          const db = await this.#conn();
+          const row = await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
+          return row?.m === null || row?.m === undefined ? -1 : Number(row.m);
+        },
+        threadRuns: async (threadId, key) => readThreadRunIds(await this.#conn(), this.#adapter, threadId, this.#scopes.get(key)),
+        threadOf: async (runId) => {
+          const db = await this.#conn();
+          const row = await db.selectFrom("agent_runs").select("meta").where("id", "=", runId).executeTakeFirst();
+          const meta = row ? this.#adapter.readJson(row.meta) : null;
+          const thread = meta && typeof meta === "object" ? (meta as Record<string, unknown>).thread_id : undefined;
+          return typeof thread === "string" ? thread : null;
+        },
+      },
+    });
+    return this.#hub;
   }
 
-  async getLlmCalls(runId: string, options: PageOptions & { iteration?: number } = {}): Promise<LLMCall[]> {
+  /**
+   * Follows a run's events as they are written. Never ends by itself (terminal
+   * events are not special): break out, or abort `signal`. Writes from this
+   * process arrive at once; on PostgreSQL so do other processes' (`LISTEN`);
+   * on SQLite those are picked up by one poller per watched run.
+   * @throws RunNotFoundError when the run does not exist (or is outside `scope`).
+   */
+  async *streamEvents(runId: string, options: StreamEventsOptions = {}): AsyncGenerator<StoredEvent, void, undefined> {
+    if (!(await this.getRun(runId, { scope: options.scope }))) throw new RunNotFoundError({ runId });
+    yield* this.#live().follow(runId, options.afterSequenceIndex ?? -1, options.signal);
+  }
+
+  /**
+   * The turns of a chat thread (runs with `metadata.thread_id`), oldest first:
+   * each run's summary with its `input`, `answer`, `error` and `metadata`.
+   * @throws ValidationError when `before` is not a run of this thread.
+   */
+  async getThread(threadId: string, options: GetThreadOptions = {}): Promise<ThreadTurn[]> {
+    checkThreadId(threadId);
+    return readThread(await this.#conn(), this.#adapter, threadId, {
+      limit: clampLimit(options.limit ?? 50)!,
+      before: options.before,
+      deanonymize: options.deanonymize === true,
+      scope: validateScope(options.scope),
+    });
+  }
+
+  /** Turns, statuses, tokens, cost and first/last activity of a thread, aggregated in SQL. */
+  async threadSummary(threadId: string, options: ScopedOptions = {}): Promise<ThreadSummary> {
+    checkThreadId(threadId);
+    return readThreadSummary(await this.#conn(), this.#adapter, threadId, validateScope(options.scope));
+  }
+
+  /**
+   * Follows every run of a thread: each run's events in order, new runs as
+   * they start. Each item carries a `cursor`; pass it back as `after` to
+   * resume exactly after that event (nothing lost, nothing repeated).
+   * @throws ValidationError when `after` is not a cursor this method wrote.
+   */
+  async *streamThreadEvents(threadId: string, options: StreamThreadEventsOptions = {}): AsyncGenerator<ThreadEvent, void, undefined> {
+    checkThreadId(threadId);
+    const cursor = options.after === undefined ? ThreadCursor.start() : ThreadCursor.parse(options.after);
+    if (!cursor) throw new ValidationError({ field: "after", message: "after must be a cursor from an earlier thread event." });
+    const scope = validateScope(options.scope);
+    const key = scopeKey(scope);
+    this.#scopes.set(key, scope);
+    yield* this.#live().followThread(threadId, key, cursor, options.signal);
+  }
+
+  async getLlmCalls(runId: string, options: PageOptions & ScopedOptions & { iteration?: number } = {}): Promise<LLMCall[]> {
+    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
     let query = db.selectFrom("llm_interactions").selectAll().where("agent_run_id", "=", runId);
+    if (scoped) query = query.where(scoped);
     if (options.iteration !== undefined) query = query.where("iteration_index", "=", options.iteration);
     query = query.orderBy("iteration_index").orderBy("id");
     const rows = await page(query, options).execute();
     return rows.map((r) => toLlmCall(this.#adapter, r));
   }
 
-  async getToolInvocations(runId: string, options: PageOptions & { iteration?: number } = {}): Promise<ToolInvocation[]> {
+  async getToolInvocations(runId: string, options: PageOptions & ScopedOptions & { iteration?: number } = {}): Promise<ToolInvocation[]> {
+    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
     let query = db.selectFrom("tool_calls").selectAll().where("agent_run_id", "=", runId);
+    if (scoped) query = query.where(scoped);
     if (options.iteration !== undefined) query = query.where("iteration_index", "=", options.iteration);
     query = query.orderBy("created_at").orderBy("id");
     const rows = await page(query, options).execute();
     return rows.map((r) => toToolInvocation(this.#adapter, r));
   }
 
-  async getTraces(runId: string, options: PageOptions = {}): Promise<TraceEntry[]> {
+  async getTraces(runId: string, options: PageOptions & ScopedOptions = {}): Promise<TraceEntry[]> {
+    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
-    const query = db.selectFrom("react_traces").selectAll().where("agent_run_id", "=", runId).orderBy("order_index");
-    const rows = await page(query, options).execute();
+    let query = db.selectFrom("react_traces").selectAll().where("agent_run_id", "=", runId);
+    if (scoped) query = query.where(scoped);
+    const rows = await page(query.orderBy("order_index"), options).execute();
     return rows.map((r) => toTraceEntry(this.#adapter, r));
   }
 
   /** Pauses paired with their resumes, derived from `run.paused` / `run.resumed` events. */
-  async getPauses(runId: string): Promise<PausePair[]> {
+  async getPauses(runId: string, options: ScopedOptions = {}): Promise<PausePair[]> {
+    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
-    const rows = await db
-      .selectFrom("run_events")
-      .selectAll()
-      .where("agent_run_id", "=", runId)
-      .where("event_type", "in", ["run.paused", "run.resumed"])
-      .orderBy("sequence_index")
-      .execute();
+    let query = db.selectFrom("run_events").selectAll().where("agent_run_id", "=", runId).where("event_type", "in", ["run.paused", "run.resumed"]);
+    if (scoped) query = query.where(scoped);
+    const rows = await query.orderBy("sequence_index").execute();
     const pairs: PausePair[] = [];
     let open: StoredEvent | null = null;
     const emit = (paused: StoredEvent, resumed: StoredEvent | null) => {
@@ -269,9 +395,12 @@ export class RunStore implements AsyncDisposable {
   }
 
   /** Placeholder → real value for a run with PII redaction; `{}` otherwise. */
-  async getPiiMapping(runId: string): Promise<Record<string, string>> {
+  async getPiiMapping(runId: string, options: ScopedOptions = {}): Promise<Record<string, string>> {
+    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     const db = await this.#conn();
-    const row = await db.selectFrom("agent_runs").select("pii_mapping").where("id", "=", runId).executeTakeFirst();
+    let query = db.selectFrom("agent_runs").select("pii_mapping").where("id", "=", runId);
+    for (const w of where) query = query.where(w);
+    const row = await query.executeTakeFirst();
     const value = row ? this.#adapter.readJson(row.pii_mapping) : null;
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, string>) : {};
   }
@@ -280,6 +409,7 @@ export class RunStore implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#hub?.close();
     if (this.#owned && this.#opened) await (await this.#opened.catch(() => null))?.destroy();
   }
 
@@ -301,15 +431,8 @@ function page<Q extends { limit(n: number): Q; offset(n: number): Q }>(query: Q,
   return q;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
+function checkThreadId(threadId: unknown): void {
+  if (typeof threadId !== "string" || threadId.length === 0 || threadId.includes("\u0000")) {
+    throw new ValidationError({ field: "threadId", message: "threadId must be a non-empty string without NUL bytes." });
+  }
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js";
 import type { RunStatus } from "../types/run-status.js";
 import { newId } from "../util/ulid.js";
+import { signalEvents } from "./live/event-signals.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
@@ -113,7 +114,7 @@ export class RunWriter {
     // HAVING, not WHERE: an aggregate over no rows would still yield one row.
     const guard = this.#leased ? sql`HAVING ${this.#stillRunning()}` : sql``;
     const result = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
-      sql<{ sequence_index: number }>`
+      this.adapter.notifyingEventInsert(sql<{ sequence_index: number }>`
         INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
         SELECT ${id}, ${this.runId}, ${eventType}, MAX(n), ${iteration}, ${correlationId}, ${json}, ${createdAt}
         FROM (
@@ -122,10 +123,12 @@ export class RunWriter {
           SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
         ) AS candidates
         ${guard}
-        RETURNING sequence_index`.execute(this.db),
+        RETURNING sequence_index`, this.runId).execute(this.db),
     );
     if (this.#leased && result.rows.length === 0) throw await this.markLost();
-    this.#nextSequence = Number(result.rows[0]?.sequence_index ?? wanted) + 1;
+    const written = Number(result.rows[0]?.sequence_index ?? wanted);
+    this.#nextSequence = written + 1;
+    signalEvents(this.runId, written);
   }
 
   /** Fail-closed trace append. */

@@ -18,7 +18,7 @@ describeEachBackend("mounting the read router", (backend) => {
   let database: TestDatabase;
   let store: RunStore;
   let runId: string;
-  const router = () => makeReadRouter({ store, authorize: () => undefined, pollIntervalMs: 20 });
+  const router = () => makeReadRouter({ store, authorize: () => undefined });
 
   beforeAll(async () => {
     database = await backend.create();

@@ -48,7 +48,6 @@ describeEachBackend("read router over HTTP", (backend) => {
     const router = makeReadRouter({
       store: counting,
       metadataFilter: true,
-      pollIntervalMs: 25,
       keepaliveMs: 150,
       authorize: (c) => {
         if (c.req.header("authorization") !== "Bearer good") {

@@ -523,7 +523,7 @@ describeEachBackend("durable runs", (backend) => {
     const controller = new AbortController();
     const seen: string[] = [];
     const consumer = (async () => {
-      for await (const event of store.streamEvents(paused.runId, { pollIntervalMs: 20, signal: controller.signal })) {
+      for await (const event of store.streamEvents(paused.runId, { signal: controller.signal })) {
         seen.push(event.eventType);
         if (event.eventType === "run.completed") controller.abort();
       }

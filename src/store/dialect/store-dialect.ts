@@ -1,4 +1,4 @@
-import type { Kysely, SqlBool, Expression } from "kysely";
+import type { Kysely, SqlBool, Expression, RawBuilder } from "kysely";
 import type { Database } from "../schema.js";
 
 /**
@@ -23,6 +23,12 @@ export interface StoreAdapter {
   isTransient(error: unknown): boolean;
   /** True when the error is the idempotency key's unique constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Wraps an `INSERT INTO run_events … RETURNING sequence_index` so it also tells
+   * other processes, in the same statement (PostgreSQL: `pg_notify`, delivered
+   * at commit); unchanged where the engine has no such channel (SQLite).
+   */
+  notifyingEventInsert(insert: RawBuilder<{ sequence_index: number }>, runId: string): RawBuilder<{ sequence_index: number }>;
 }
 
 export interface StoreDialect {

@@ -1,4 +1,5 @@
 import { type Expression, Kysely, PostgresDialect, type SqlBool, sql } from "kysely";
+import { EVENTS_CHANNEL } from "../../live/event-signals.js";
 import { logger } from "../../../util/logger.js";
 import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
 import type { Database } from "../../schema.js";
@@ -34,6 +35,12 @@ export const postgresAdapter: StoreAdapter = {
   isUniqueViolation(error) {
     const e = error as { code?: string; constraint?: string; detail?: string };
     return e?.code === "23505" && /idempotency_key/.test(`${e.constraint ?? ""} ${e.detail ?? ""}`);
+  },
+  notifyingEventInsert(insert, runId) {
+    return sql<{ sequence_index: number }>`
+      WITH inserted AS (${insert})
+      SELECT sequence_index, pg_notify(${EVENTS_CHANNEL}, CAST(${runId} AS text) || ' ' || CAST(sequence_index AS text)) AS notified
+      FROM inserted`;
   },
 };
 

@@ -70,6 +70,8 @@ export const sqliteAdapter: StoreAdapter = {
     const code = (error as { code?: string })?.code ?? "";
     return code === "SQLITE_CONSTRAINT_UNIQUE" && String((error as Error).message).includes("idempotency_key");
   },
+  // No cross-process channel: same-process writers signal directly, other processes are polled.
+  notifyingEventInsert: (insert) => insert,
 };
 
 export class SqliteStoreDialect implements StoreDialect {
