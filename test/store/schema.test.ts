@@ -67,7 +67,7 @@ describeEachBackend("schema", (backend) => {
         "ix_agent_runs_tenant_id",
       ]);
     }
-  });
+  }, 60_000); // four CLI child processes (tsx) on PostgreSQL: slow on a loaded machine
 
   it("enforces foreign keys: children rows cascade, a deleted parent unlinks its child runs", async () => {
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
