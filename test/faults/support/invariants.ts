@@ -31,6 +31,12 @@ export interface Audit {
   readonly orphans: Record<string, number>;
   /** Human-readable broken invariants; empty when everything holds. */
   readonly violations: string[];
+  /**
+   * Finished runs with no terminal event at all: the process died between the
+   * status change and the event, which are two separate writes today. Kept apart
+   * from `violations` (see `finalize-atomic.test.ts`, which pins the defect down).
+   */
+  readonly finishedWithoutTerminalEvent: string[];
   readonly effects: number;
   /** Side effects whose call has no `tool_calls` row (covered by the model's recorded request instead). */
   readonly effectsWithoutToolRow: number;
@@ -81,6 +87,7 @@ export async function audit(url: string, effects: readonly { runId: string; call
       toolKeys.add(key);
     }
     const requested = new Set<string>();
+    const finishedWithoutTerminalEvent: string[] = [];
     for (const run of runs) {
       const seq = (eventsByRun.get(run.id) ?? []).map((e) => Number(e.sequence_index));
       if (seq.some((s, i) => s !== i)) violations.push(`run ${run.id}: event sequence ${JSON.stringify(seq)} is not 0..n-1`);
@@ -89,7 +96,8 @@ export async function audit(url: string, effects: readonly { runId: string; call
       const types = (eventsByRun.get(run.id) ?? []).map((e) => e.event_type);
       const terminal = types.filter((t) => TERMINAL_EVENTS.has(t));
       if (TERMINAL_STATUSES.has(run.status)) {
-        if (terminal.length !== 1 || !TERMINAL_EVENTS.has(types.at(-1)!)) violations.push(`run ${run.id} (${run.status}): terminal events ${JSON.stringify(types)}`);
+        if (terminal.length === 0) finishedWithoutTerminalEvent.push(`run ${run.id} (${run.status}): ${JSON.stringify(types)}`);
+        else if (terminal.length !== 1 || !TERMINAL_EVENTS.has(types.at(-1)!)) violations.push(`run ${run.id} (${run.status}): terminal events ${JSON.stringify(types)}`);
       } else if (terminal.length > 0) {
         violations.push(`run ${run.id} (${run.status}) has a terminal event: ${JSON.stringify(types)}`);
       }
@@ -108,6 +116,6 @@ export async function audit(url: string, effects: readonly { runId: string; call
       effectsWithoutToolRow += 1;
       if (!requested.has(key)) violations.push(`call ${key} ran but neither a tool_calls row nor the request for it is recorded`);
     }
-    return { runs: runs.length, byStatus, orphans, violations, effects: effects.length, effectsWithoutToolRow, toolRows: tools.length };
+    return { runs: runs.length, byStatus, orphans, violations, finishedWithoutTerminalEvent, effects: effects.length, effectsWithoutToolRow, toolRows: tools.length };
   });
 }
