@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DendruxError } from "../../src/index.js";
+import type { Agent } from "../../src/index.js";
+import { BACKENDS, withDatabase, type TestDatabase } from "../support/backends.js";
+import { describeRequiring } from "../support/requirements.js";
+import { postgresAdapter } from "../../src/store/dialect/postgres/postgres-dialect.js";
+import { faultAgent, planInput } from "./support/fault-agent.js";
+import { FAULT_SCALE, FAULT_SEED, prng, replayHint } from "./support/fault-config.js";
+import { audit, readEffects } from "./support/invariants.js";
+
+const RUNS = 50 * FAULT_SCALE;
+const CONCURRENCY = 10;
+const postgres = BACKENDS.find((b) => b.name === "postgres")!;
+
+interface Outcome {
+  readonly runId: string | null;
+  readonly status: string | null;
+  readonly error: string | null;
+}
+
+// Terminating a server backend is a PostgreSQL fault: SQLite has no connection to lose (its lock and crash
+// faults are covered by the durability tests and the SIGKILL storm).
+describeRequiring(postgres.skipReason, `PostgreSQL backends terminated at random statements (seed ${FAULT_SEED}, ${RUNS} runs) [postgres]`, () => {
+  let database: TestDatabase;
+  let dir: string;
+  let agent: Agent;
+  beforeAll(async () => {
+    database = await postgres.create();
+    dir = mkdtempSync(join(tmpdir(), "dendrux-pgkill-"));
+    agent = faultAgent({ databaseUrl: database.url, effectsFile: join(dir, "effects.log") });
+  });
+  afterAll(async () => {
+    await agent.close();
+    await database.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("every run completes or fails cleanly: one terminal state, gap-free trail, no half-written call", async () => {
+    const random = prng(FAULT_SEED ^ 0x5eed);
+    const plans = Array.from({ length: RUNS }, () => ({ steps: random.int(1, 4), width: random.int(1, 3), llmDelayMs: random.int(0, 10), toolDelayMs: random.int(0, 15) }));
+    const dbName = new URL(database.url).pathname.slice(1);
+    let stop = false;
+    let terminated = 0;
+    const { default: pg } = await import("pg");
+    const admin = new pg.Client({ connectionString: process.env.DENDRUX_TEST_POSTGRES_URL });
+    await admin.connect();
+    const terminator = (async () => {
+      while (!stop) {
+        await sleep(random.int(5, 60));
+        // A backend in the middle of a statement when one is running, else any connection of the pool.
+        const { rows } = await admin.query<{ pid: number; state: string }>(
+          "SELECT pid, state FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() ORDER BY pid",
+          [dbName],
+        );
+        const active = rows.filter((r) => r.state === "active" || r.state === "idle in transaction");
+        const pool = active.length > 0 ? active : rows;
+        if (pool.length === 0) continue;
+        const victim = random.pick(pool);
+        const { rows: done } = await admin.query<{ ok: boolean }>("SELECT pg_terminate_backend($1) AS ok", [victim.pid]);
+        if (done[0]?.ok) terminated += 1;
+      }
+    })();
+
+    const outcomes: Outcome[] = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < plans.length) {
+        const plan = plans[next++]!;
+        try {
+          const result = await agent.run(planInput(plan));
+          outcomes.push({ runId: result.runId, status: result.status, error: null });
+        } catch (error) {
+          const runId = (error as { runId?: string }).runId ?? null;
+          outcomes.push({ runId, status: null, error: DendruxError.isInstance(error) ? (error as Error).name : `untyped ${String(error)}` });
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    } finally {
+      stop = true;
+      await terminator;
+      await admin.end();
+    }
+
+    const effects = readEffects(join(dir, "effects.log"));
+    const report = await audit(database.url, effects);
+    const rows = await withDatabase(database.url, (db) => db.selectFrom("agent_runs").select(["id", "status"]).execute());
+    const statusOf = new Map(rows.map((r) => [r.id, r.status]));
+    const toolRows = await withDatabase(database.url, (db) => db.selectFrom("tool_calls").select(["agent_run_id", "tool_call_id"]).execute());
+    const figures = {
+      seed: FAULT_SEED,
+      runs: outcomes.length,
+      terminated,
+      succeeded: outcomes.filter((o) => o.status === "success").length,
+      failed: outcomes.filter((o) => o.error !== null || (o.status !== null && o.status !== "success")).length,
+      errors: outcomes.filter((o) => o.error).map((o) => o.error),
+      rowsByStatus: report.byStatus,
+    };
+    console.info(`[faults] pg terminate: ${JSON.stringify(figures)}`);
+
+    expect(report.violations, replayHint("pg terminate")).toEqual([]);
+    expect(outcomes).toHaveLength(RUNS);
+    expect(outcomes.filter((o) => o.error?.startsWith("untyped"))).toEqual([]);
+    for (const o of outcomes) {
+      // The caller and the database agree on how each run ended.
+      expect(o.runId, `an error without its run id: ${o.error}`).not.toBeNull();
+      expect(statusOf.get(o.runId!), `run ${o.runId}: the caller saw ${o.status ?? o.error}`).toBe(o.status ?? "error");
+      if (o.status === "success") {
+        // A finished run ran each requested call exactly once, and recorded it.
+        const ran = effects.filter((e) => e.runId === o.runId).map((e) => e.callId).sort();
+        const recorded = toolRows.filter((t) => t.agent_run_id === o.runId).map((t) => t.tool_call_id).sort();
+        expect(recorded).toEqual(ran);
+      }
+    }
+    expect(terminated).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("a connection whose backend was terminated while idle fails its next query with an error retried as transient", async () => {
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: database.url });
+    const errors: Error[] = [];
+    const lost = new Promise<Error>((resolve) => client.on("error", (error: Error) => {
+      errors.push(error);
+      resolve(error);
+    }));
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    const admin = new pg.Client({ connectionString: process.env.DENDRUX_TEST_POSTGRES_URL });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+    await admin.end();
+    await lost;
+    expect(errors.every((e) => postgresAdapter.isTransient(e)), errors.map((e) => e.message).join("; ")).toBe(true);
+    const next = await client.query("SELECT 1").then(() => null, (error: Error) => error);
+    expect(next?.message).toBe("Client has encountered a connection error and is not queryable");
+    expect(postgresAdapter.isTransient(next)).toBe(true);
+    await client.end().catch(() => undefined);
+  });
+});
