@@ -29,7 +29,7 @@ export const postgresAdapter: StoreAdapter = {
   },
   isTransient(error) {
     const code = String((error as { code?: string })?.code ?? "");
-    return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated/i.test(String((error as Error)?.message));
+    return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated|not queryable/i.test(String((error as Error)?.message));
   },
   isUniqueViolation(error) {
     const e = error as { code?: string; constraint?: string; detail?: string };
