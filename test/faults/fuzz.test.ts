@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { Agent, Budget, ChatMessage, ContextBlock, DendruxError, tool } from "../../src/index.js";
+import { Agent, ChatMessage, ContextBlock, DendruxError, tool } from "../../src/index.js";
 import type { AgentOptions } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { makeReadRouter } from "../../src/http/index.js";
@@ -126,7 +126,7 @@ describeEachBackend(`property-based fuzz (seed ${FAULT_SEED}, ${CASES} cases per
     const options = fc.record(
       {
         history: fc.oneof(junk, fc.constant([ChatMessage.user("hi"), ChatMessage.assistant("hello")]), fc.constant([ChatMessage.user("no answer")])),
-        context: fc.oneof(junk, fc.constant([new ContextBlock({ name: "c", content: "x" })])),
+        context: fc.oneof(junk, fc.constant([new ContextBlock("x")])),
         metadata: fc.oneof(junk, fc.dictionary(fc.string(), junk)),
         tenantId: junk,
         idempotencyKey: junk,
