@@ -98,6 +98,7 @@ export interface ResumeOptions extends SubmitOptions {
 }
 
 export function resumeInput(options: ResumeOptions): ResumeInput {
+  if (options === null || typeof options !== "object") throw new ValidationError({ field: "options", message: "resume() options must be an object." });
   const given = (["toolResults", "userInput", "decisions"] as const).filter((k) => options[k] !== undefined);
   if (given.length > 1) {
     throw new ValidationError({ field: given[0]!, message: `Cannot provide both ${given[0]} and ${given[1]} to resume().` });

@@ -34,7 +34,8 @@ export function validateHistory(history: readonly ChatMessage[] | undefined): vo
 }
 
 export function validateContext(context: readonly ContextBlock[] | undefined): void {
-  if (!context || context.length === 0) return;
+  if (context === undefined || context === null) return;
+  if (!Array.isArray(context)) throw new ValidationError({ field: "context", message: "context must be an array of ContextBlock" });
   context.forEach((block, i) => {
     if (!(block instanceof ContextBlock)) {
       throw new ValidationError({ field: `context[${i}]`, message: `context[${i}] must be a ContextBlock` });

@@ -24,6 +24,10 @@ export function loadSkills(
   if (options.skillsDir !== undefined && typeof options.skillsDir !== "string") {
     throw new ValidationError({ field: "skillsDir", message: `${who} skillsDir must be a string, got ${typeof options.skillsDir}.` });
   }
+  for (const field of ["skills", "denySkills"] as const) {
+    const value = options[field];
+    if (value !== undefined && !Array.isArray(value)) throw new ValidationError({ field, message: `${who} ${field} must be an array, got ${typeof value}.` });
+  }
   (options.skills ?? []).forEach((s, i) => {
     if (!(s instanceof Skill)) throw new ValidationError({ field: `skills[${i}]`, message: `${who} skills[${i}] is not a Skill instance. Use Skill.fromDir(path).` });
   });

@@ -11,6 +11,15 @@ function fail(field: string, message: string): never {
 
 const list = (names: Iterable<string>) => JSON.stringify([...names].sort());
 
+/** A value for an error message; never throws (symbols and null-prototype objects have no `String()`). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 export interface AgentShape {
   readonly name: string;
   readonly prompt: unknown;
@@ -28,16 +37,23 @@ export interface AgentShape {
 
 /** Every construction-time rule, in the reference's order; the first violation throws. */
 export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & { tools: readonly AnyTool[] } {
+  if (typeof o.name !== "string") fail("name", `Agent name must be a string, got ${typeof o.name}.`);
   const who = `Agent '${o.name}'`;
+  for (const field of ["tools", "deny", "requireApproval"] as const) {
+    if (!Array.isArray(o[field])) fail(field, `${who} ${field} must be an array, got ${typeof o[field]}.`);
+  }
+  for (const field of ["deny", "requireApproval"] as const) {
+    if (o[field].some((n) => typeof n !== "string")) fail(field, `${who} ${field} must list tool names (strings).`);
+  }
   const depth = o.maxDelegationDepth;
   if (depth !== undefined && depth !== null && !(Number.isInteger(depth) && (depth as number) >= 0)) {
-    fail("maxDelegationDepth", `maxDelegationDepth must be a non-negative integer or null, got ${String(depth)}.`);
+    fail("maxDelegationDepth", `maxDelegationDepth must be a non-negative integer or null, got ${shown(depth)}.`);
   }
   if (typeof o.prompt !== "string" || o.prompt.length === 0) {
     fail("prompt", `${who} requires a prompt. Pass prompt to the constructor.`);
   }
   if (!o.loop.supportsTools && o.tools.length > 0) {
-    const names = o.tools.map((t) => (isTool(t) ? t.name : String(t)));
+    const names = o.tools.map((t) => (isTool(t) ? t.name : shown(t)));
     fail(
       "tools",
       `${who} uses ${o.loop.name} loop but has ${o.tools.length} tool(s): ${JSON.stringify(names)}. ` +
@@ -84,12 +100,12 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
     seen.add(t.name);
   }
   const max = o.maxIterations;
-  if (typeof max !== "number" || !Number.isInteger(max)) fail("maxIterations", `${who} maxIterations must be an integer, got ${String(max)}.`);
+  if (typeof max !== "number" || !Number.isInteger(max)) fail("maxIterations", `${who} maxIterations must be an integer, got ${shown(max)}.`);
   if (max < 1) fail("maxIterations", `${who} maxIterations must be >= 1, got ${max}.`);
   if (max > MAX_ITERATIONS_CEILING) fail("maxIterations", `${who} maxIterations cannot exceed ${MAX_ITERATIONS_CEILING}, got ${max}.`);
   const beat = o.heartbeatMs;
   if (beat !== undefined && !(typeof beat === "number" && Number.isInteger(beat) && beat >= 10 && beat <= 3_600_000)) {
-    fail("heartbeatMs", `${who} heartbeatMs must be an integer between 10 and 3600000 (milliseconds), got ${String(beat)}.`);
+    fail("heartbeatMs", `${who} heartbeatMs must be an integer between 10 and 3600000 (milliseconds), got ${shown(beat)}.`);
   }
 
   if (o.toolSources.length > 0) {

@@ -30,7 +30,7 @@ export const postgresAdapter: StoreAdapter = {
   },
   isTransient(error) {
     const code = String((error as { code?: string })?.code ?? "");
-    return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated/i.test(String((error as Error)?.message));
+    return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated|not queryable/i.test(String((error as Error)?.message));
   },
   isUniqueViolation(error) {
     const e = error as { code?: string; constraint?: string; detail?: string };
@@ -72,6 +72,9 @@ export class PostgresStoreDialect implements StoreDialect {
     });
     // An idle client can lose its connection (server restart, admin kill); the pool replaces it.
     pool.on("error", (error) => logger.warn("PostgreSQL idle client error", error));
+    // A checked-out client that loses its connection fails its queries and also emits "error", which would
+    // crash the process unheard; the pool drops the client when it is released.
+    pool.on("connect", (client) => client.on("error", (error) => logger.warn("PostgreSQL connection lost", error)));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
