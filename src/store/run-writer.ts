@@ -107,14 +107,23 @@ export class RunWriter {
 
   async #event(eventType: string, data: unknown, iteration: number, correlationId: string | null): Promise<void> {
     if (this.#leased && this.#lost) throw this.#lost;
+    const written = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
+      this.#insertEvent(this.db, eventType, data, iteration, correlationId, this.#leased),
+    );
+    signalEvents(this.runId, written);
+  }
+
+  /** Inserts one event through `db` (a connection or a transaction) and advances the counter; returns its number. */
+  async #insertEvent(db: Kysely<Database>, eventType: string, data: unknown, iteration: number, correlationId: string | null, guarded: boolean): Promise<number> {
     const wanted = this.#nextSequence;
     const id = newId();
     const json = this.adapter.json(data);
     const createdAt = this.now();
     // HAVING, not WHERE: an aggregate over no rows would still yield one row.
-    const guard = this.#leased ? sql`HAVING ${this.#stillRunning()}` : sql``;
-    const result = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
-      this.adapter.notifyingEventInsert(sql<{ sequence_index: number }>`
+    const guard = guarded ? sql`HAVING ${this.#stillRunning()}` : sql``;
+    const result = await this.adapter
+      .notifyingEventInsert(
+        sql<{ sequence_index: number }>`
         INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
         SELECT ${id}, ${this.runId}, ${eventType}, MAX(n), ${iteration}, ${correlationId}, ${json}, ${createdAt}
         FROM (
@@ -123,12 +132,50 @@ export class RunWriter {
           SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
         ) AS candidates
         ${guard}
-        RETURNING sequence_index`, this.runId).execute(this.db),
-    );
-    if (this.#leased && result.rows.length === 0) throw await this.markLost();
+        RETURNING sequence_index`,
+        this.runId,
+      )
+      .execute(db);
+    if (guarded && result.rows.length === 0) throw await this.markLost();
     const written = Number(result.rows[0]?.sequence_index ?? wanted);
     this.#nextSequence = written + 1;
-    signalEvents(this.runId, written);
+    return written;
+  }
+
+  /**
+   * A status change and the event that announces it, in one transaction:
+   * `transition` is a compare-and-set run through the transaction; when it wins,
+   * the event is written with it. A run is never finished without its terminal
+   * event, nor the event written for a transition that did not happen.
+   */
+  finalize(
+    label: string,
+    transition: (db: Kysely<Database>) => Promise<boolean>,
+    event: { readonly type: string; readonly data: unknown; readonly iteration?: number },
+  ): Promise<boolean> {
+    return this.#inOrder(async () => {
+      const before = this.#nextSequence;
+      let written: number | null = null;
+      const won = await retryTransient(this.adapter, label, this.runId, async () => {
+        try {
+          return await this.db.transaction().execute(async (trx) => {
+            written = null;
+            if (!(await transition(trx))) return false;
+            written = await this.#insertEvent(trx, event.type, event.data, event.iteration ?? 0, null, false);
+            return true;
+          });
+        } catch (error) {
+          // Rolled back: the number was not used.
+          this.#nextSequence = before;
+          throw error;
+        }
+      });
+      if (won) {
+        this.#leased = false;
+        if (written !== null) signalEvents(this.runId, written);
+      }
+      return won;
+    });
   }
 
   /** Fail-closed trace append. */

@@ -98,25 +98,27 @@ export class SqlJournal implements RunJournal {
   }
 
   /**
-   * CAS from `from` to `to`; `true` when this writer won. Either way the run
-   * leaves this process: the heartbeat stops and what follows (its terminal
-   * event) is written unguarded. A loss to anyone but a cancel means the run
+   * CAS from `from` to `to`, and on a win the event announcing it, in one
+   * transaction; `true` when this writer won. Either way the run leaves this
+   * process: the heartbeat stops. A loss to anyone but a cancel means the run
    * was finalized elsewhere (`lostLease`).
    */
-  async #transition(from: readonly RunStatus[], to: RunStatus, values: Record<string, unknown>): Promise<boolean> {
-    const { db, adapter } = this.#w;
+  async #transition(from: readonly RunStatus[], to: RunStatus, values: Record<string, unknown>, event: { type: string; data: unknown }): Promise<boolean> {
     this.release();
-    const result = await retryTransient(adapter, `finalize_${to}`, this.#runId, () =>
-      db
-        .updateTable("agent_runs")
-        .set({ ...values, status: to, updated_at: this.#w.now() })
-        .where("id", "=", this.#runId)
-        .where("status", "in", [...from])
-        .executeTakeFirst(),
+    const won = await this.#w.finalize(
+      `finalize_${to}`,
+      async (db) => {
+        const result = await db
+          .updateTable("agent_runs")
+          .set({ ...values, status: to, updated_at: this.#w.now() })
+          .where("id", "=", this.#runId)
+          .where("status", "in", [...from])
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      },
+      event,
     );
-    const won = Number(result.numUpdatedRows) > 0;
-    if (won) this.#w.release();
-    else await this.#w.markLost();
+    if (!won) await this.#w.markLost();
     return won;
   }
 
@@ -144,17 +146,19 @@ export class SqlJournal implements RunJournal {
     });
     const { adapter } = this.#w;
     // Guarded, unlike the reference: a run swept or cancelled meanwhile is never rewritten to waiting.
-    const won = await this.#transition(["running"], outcome.status, {
-      pause_data: adapter.json(pauseData),
-      iteration_count: outcome.iterationCount,
-      ...this.#piiValue(state),
-    });
-    if (!won) return "cancelled";
-    await this.#w.event("run.paused", {
-      status: outcome.status,
-      pending_tool_calls: pending.calls.map((c) => ({ id: c.id, name: c.name, target: pending.targets[c.id] ?? "server", params: c.params })),
-    });
-    return "paused";
+    const won = await this.#transition(
+      ["running"],
+      outcome.status,
+      { pause_data: adapter.json(pauseData), iteration_count: outcome.iterationCount, ...this.#piiValue(state) },
+      {
+        type: "run.paused",
+        data: {
+          status: outcome.status,
+          pending_tool_calls: pending.calls.map((c) => ({ id: c.id, name: c.name, target: pending.targets[c.id] ?? "server", params: c.params })),
+        },
+      },
+    );
+    return won ? "paused" : "cancelled";
   }
 
   async finish(state: RunState, outcome: LoopOutcome): Promise<boolean> {
@@ -166,8 +170,7 @@ export class SqlJournal implements RunJournal {
       ...this.#piiValue(state),
       pause_data: adapter.json(null),
       cancel_requested: adapter.bool(false),
-    });
-    if (won) await this.#w.event("run.completed", { status: outcome.status });
+    }, { type: "run.completed", data: { status: outcome.status } });
     return won;
   }
 
@@ -179,16 +182,13 @@ export class SqlJournal implements RunJournal {
       ...this.#piiValue(state),
       pause_data: adapter.json(null),
       cancel_requested: adapter.bool(false),
-    });
-    if (won) await this.#w.event("run.cancelled", { reason: "cancel_requested" });
+    }, { type: "run.cancelled", data: { reason: "cancel_requested" } });
     return won;
   }
 
   async abandon(): Promise<boolean> {
     const { adapter } = this.#w;
-    const won = await this.#transition(["running"], "cancelled", { pause_data: adapter.json(null), cancel_requested: adapter.bool(false) });
-    if (won) await this.#w.event("run.cancelled", {});
-    return won;
+    return this.#transition(["running"], "cancelled", { pause_data: adapter.json(null), cancel_requested: adapter.bool(false) }, { type: "run.cancelled", data: {} });
   }
 
   async saveMapping(mapping: Readonly<Record<string, string>>): Promise<void> {
@@ -201,11 +201,11 @@ export class SqlJournal implements RunJournal {
   async fail(error: unknown): Promise<void> {
     const { adapter } = this.#w;
     const text = errorText(error);
-    const won = await this.#transition(["running"], "error", {
-      error: text,
-      pause_data: adapter.json(null),
-      cancel_requested: adapter.bool(false),
-    });
-    if (won) await this.#w.event("run.error", { error: [...text].slice(0, 500).join("") });
+    await this.#transition(
+      ["running"],
+      "error",
+      { error: text, pause_data: adapter.json(null), cancel_requested: adapter.bool(false) },
+      { type: "run.error", data: { error: [...text].slice(0, 500).join("") } },
+    );
   }
 }

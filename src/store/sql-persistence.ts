@@ -227,20 +227,21 @@ export class SqlPersistence implements Persistence {
 
   async cancelPaused(runId: string): Promise<boolean> {
     const { adapter, db } = this;
-    const result = await retryTransient(adapter, "finalize_run_if_status_in", runId, () =>
-      db
-        .updateTable("agent_runs")
-        .set({ status: "cancelled", pause_data: adapter.json(null), cancel_requested: adapter.bool(false), updated_at: this.#now() })
-        .where("id", "=", runId)
-        .where("status", "in", [...WAITING_STATUSES])
-        .executeTakeFirst(),
+    const writer = await RunWriter.resume(db, adapter, runId);
+    // The status change and its event in one transaction: never one without the other.
+    return writer.finalize(
+      "finalize_run_if_status_in",
+      async (trx) => {
+        const result = await trx
+          .updateTable("agent_runs")
+          .set({ status: "cancelled", pause_data: adapter.json(null), cancel_requested: adapter.bool(false), updated_at: this.#now() })
+          .where("id", "=", runId)
+          .where("status", "in", [...WAITING_STATUSES])
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      },
+      { type: "run.cancelled", data: { reason: "cancel_requested" } },
     );
-    const won = Number(result.numUpdatedRows) > 0;
-    if (won) {
-      const writer = await RunWriter.resume(db, adapter, runId);
-      await writer.event("run.cancelled", { reason: "cancel_requested" });
-    }
-    return won;
   }
 
   async close(): Promise<void> {

@@ -43,14 +43,21 @@ export async function sweepDatabase(
       .execute();
     for (const row of rows) {
       const reason = Number(row.started) > 0 ? "stale_running" : "never_started";
-      const updated = await db
-        .updateTable("agent_runs")
-        .set({ status: "error", failure_reason: reason, error: `Run swept as ${reason}`, updated_at: at })
-        .where("id", "=", row.id)
-        .where("status", "=", "running")
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) continue;
-      await (await RunWriter.resume(db, adapter, row.id)).event("run.interrupted", { failure_reason: reason }, row.iteration_count);
+      const writer = await RunWriter.resume(db, adapter, row.id);
+      const swept = await writer.finalize(
+        "sweep_stale_running",
+        async (trx) => {
+          const updated = await trx
+            .updateTable("agent_runs")
+            .set({ status: "error", failure_reason: reason, error: `Run swept as ${reason}`, updated_at: at })
+            .where("id", "=", row.id)
+            .where("status", "=", "running")
+            .executeTakeFirst();
+          return Number(updated.numUpdatedRows) > 0;
+        },
+        { type: "run.interrupted", data: { failure_reason: reason }, iteration: row.iteration_count },
+      );
+      if (!swept) continue;
       result.staleRunning.push({
         runId: row.id,
         agentName: row.agent_name,
@@ -69,14 +76,21 @@ export async function sweepDatabase(
       .where("updated_at", "<", adapter.timestamp(options.abandonedCutoff))
       .execute();
     for (const row of rows) {
-      const updated = await db
-        .updateTable("agent_runs")
-        .set({ status: "error", failure_reason: "abandoned_waiting", updated_at: at })
-        .where("id", "=", row.id)
-        .where("status", "=", row.status)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) continue;
-      await (await RunWriter.resume(db, adapter, row.id)).event("run.abandoned", { failure_reason: "abandoned_waiting" }, 0);
+      const writer = await RunWriter.resume(db, adapter, row.id);
+      const abandoned = await writer.finalize(
+        "sweep_abandoned_waiting",
+        async (trx) => {
+          const updated = await trx
+            .updateTable("agent_runs")
+            .set({ status: "error", failure_reason: "abandoned_waiting", updated_at: at })
+            .where("id", "=", row.id)
+            .where("status", "=", row.status)
+            .executeTakeFirst();
+          return Number(updated.numUpdatedRows) > 0;
+        },
+        { type: "run.abandoned", data: { failure_reason: "abandoned_waiting" } },
+      );
+      if (!abandoned) continue;
       result.abandonedWaiting.push({
         runId: row.id,
         agentName: row.agent_name,

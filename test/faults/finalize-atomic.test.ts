@@ -33,8 +33,7 @@ describeEachBackend("finalizing a run is all or nothing", (backend) => {
     await database.cleanup();
   });
 
-  // Fails today: the status is committed before the event, in its own statement.
-  it.fails("a run whose terminal event cannot be written is not left finished without it", async () => {
+  it("a run whose terminal event cannot be written is not left finished without it", async () => {
     await agent.run(planInput({ steps: 1, width: 1, llmDelayMs: 0, toolDelayMs: 0 })).catch(() => undefined);
     const report = await audit(database.url, [], { allowRunning: true });
     expect(report.finishedWithoutTerminalEvent).toEqual([]);
