@@ -27,6 +27,8 @@ export function buildApp(databaseUrl: string, token: string | null) {
     await next();
   });
   app.route("/api", writeRoutes(agent));
+  // Unknown paths (an empty run id, a typo) answer in the same JSON shape as every other error.
+  app.notFound((c) => c.json({ detail: "Not Found", error: "NotFound" }, 404));
   return { app, agent, store, close: async () => Promise.all([agent.close(), store.close()]) };
 }
 

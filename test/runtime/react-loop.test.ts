@@ -157,12 +157,10 @@ describe("ReActLoop", () => {
       });
     const llm = new MockLLM([{ toolCalls: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }] }, "ok"]);
     const agent = new Agent({ provider: llm, prompt: "p", tools: [mk("a", true), mk("b", true), mk("c", false), mk("d", true)] });
-    const started = performance.now();
     await agent.run("x");
-    const elapsed = performance.now() - started;
+    // a and b overlap (both start before either ends); c runs alone; d after it.
     expect(events.slice(0, 2).sort()).toEqual(["start:a", "start:b"]);
     expect(events.slice(4)).toEqual(["start:c", "end:c", "start:d", "end:d"]);
-    expect(elapsed).toBeLessThan(320); // three groups of ~80ms, not four
     expect(llm.calls[1]!.messages.filter((m) => m.role === "tool").map((m) => m.name)).toEqual(["a", "b", "c", "d"]);
   });
 
