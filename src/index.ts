@@ -50,6 +50,7 @@ export {
   InvalidToolResultError,
   PersistenceNotConfiguredError,
   SchemaNotInitializedError,
+  DatabaseNotFoundError,
   IdempotencyConflictError,
   RunAlreadyActiveError,
   StructuredOutputValidationError,

@@ -43,6 +43,16 @@ export interface PageOptions {
   readonly offset?: number;
 }
 
+export interface RunStoreOptions {
+  /**
+   * Open a SQLite file read-only: a missing file throws `DatabaseNotFoundError`
+   * and one without dendrux tables `SchemaNotInitializedError`; nothing is ever
+   * created. PostgreSQL ignores it (the store only reads either way).
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
 export interface StreamEventsOptions {
   readonly afterSequenceIndex?: number;
   /** @default 500 */
@@ -96,11 +106,29 @@ export class RunStore implements AsyncDisposable {
     this.#owned = owned;
   }
 
-  /** Opens its own connection (closed by `close()`); creates no tables. */
-  static fromDatabaseUrl(url: string): RunStore {
+  /**
+   * Opens its own connection on first use (closed by `close()`). On SQLite the
+   * schema is created then, like an agent's, so a fresh file reads as empty
+   * (unless `readOnly`); on PostgreSQL a database that was never migrated
+   * throws `SchemaNotInitializedError` with the `dendrux db migrate` hint.
+   */
+  static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
-    const dialect = createDialect(target);
-    return new RunStore(() => dialect.createKysely(), dialect.adapter, true);
+    const dialect = createDialect(target, { readOnly: options.readOnly === true });
+    return new RunStore(
+      async () => {
+        const db = await dialect.createKysely();
+        try {
+          await dialect.prepare(db);
+        } catch (error) {
+          await db.destroy();
+          throw error;
+        }
+        return db;
+      },
+      dialect.adapter,
+      true,
+    );
   }
 
   /** Uses the caller's Kysely instance (SQLite or PostgreSQL dialect); `close()` leaves it open. */
@@ -111,7 +139,14 @@ export class RunStore implements AsyncDisposable {
 
   #conn(): Promise<Kysely<Database>> {
     if (this.#closed) return Promise.reject(new Error("RunStore is closed."));
-    this.#opened ??= this.#db();
+    if (!this.#opened) {
+      const opening = this.#db();
+      // A failed open (missing file, unmigrated database) is retried by the next call.
+      opening.catch(() => {
+        if (this.#opened === opening) this.#opened = null;
+      });
+      this.#opened = opening;
+    }
     return this.#opened;
   }
 
