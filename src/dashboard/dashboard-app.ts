@@ -122,3 +122,9 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
   });
   return app;
 }
+
+/** True for an interface only this machine can reach: `localhost`, `127.x.x.x`, `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
