@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { providerName } from "../llm/provider.js";
 import type { LLMResponse } from "../types/llm-response.js";
@@ -118,26 +119,45 @@ export class SqlRecorder implements Notifier {
         })
         .execute(),
     );
+    // The usage row and the run's running totals go in one transaction, so a
+    // paused, cancelled or failed run shows what it spent; `finish` and
+    // `cancel` later write the same sums from the run state.
     const usageRow = bestEffort("save usage", runId, () =>
-      db
-        .insertInto("token_usage")
-        .values({
-          id: newId(),
-          agent_run_id: runId,
-          iteration_index: iteration,
-          model,
-          provider,
-          input_tokens: u.inputTokens,
-          output_tokens: u.outputTokens,
-          cost_usd: u.costUsd,
-          duration_ms: null,
-          cache_read_input_tokens: u.cacheReadInputTokens,
-          cache_creation_input_tokens: u.cacheCreationInputTokens,
-          reasoning_tokens: u.reasoningTokens,
-          meta: adapter.json(null),
-          created_at: now,
-        })
-        .execute(),
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("token_usage")
+          .values({
+            id: newId(),
+            agent_run_id: runId,
+            iteration_index: iteration,
+            model,
+            provider,
+            input_tokens: u.inputTokens,
+            output_tokens: u.outputTokens,
+            cost_usd: u.costUsd,
+            duration_ms: null,
+            cache_read_input_tokens: u.cacheReadInputTokens,
+            cache_creation_input_tokens: u.cacheCreationInputTokens,
+            reasoning_tokens: u.reasoningTokens,
+            meta: adapter.json(null),
+            created_at: now,
+          })
+          .execute();
+        await trx
+          .updateTable("agent_runs")
+          .set({
+            total_input_tokens: sql`total_input_tokens + ${u.inputTokens}`,
+            total_output_tokens: sql`total_output_tokens + ${u.outputTokens}`,
+            ...(u.costUsd !== null ? { total_cost_usd: sql`COALESCE(total_cost_usd, 0) + ${u.costUsd}` } : {}),
+            ...(u.cacheReadInputTokens !== null ? { total_cache_read_tokens: sql`COALESCE(total_cache_read_tokens, 0) + ${u.cacheReadInputTokens}` } : {}),
+            ...(u.cacheCreationInputTokens !== null ? { total_cache_creation_tokens: sql`COALESCE(total_cache_creation_tokens, 0) + ${u.cacheCreationInputTokens}` } : {}),
+            ...(u.reasoningTokens !== null ? { total_reasoning_tokens: sql`COALESCE(total_reasoning_tokens, 0) + ${u.reasoningTokens}` } : {}),
+            iteration_count: sql`CASE WHEN iteration_count < ${iteration} THEN ${iteration} ELSE iteration_count END`,
+            updated_at: now,
+          })
+          .where("id", "=", runId)
+          .execute();
+      }),
     );
     await Promise.all([interaction, usageRow]);
     await w.event(
