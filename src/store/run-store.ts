@@ -27,6 +27,8 @@ export interface RunFilters {
   readonly startedAfter?: Date;
   /** Exclusive. */
   readonly startedBefore?: Date;
+  /** Runs whose id starts with this text (ids are upper-case ULIDs). */
+  readonly runIdPrefix?: string;
   /** Top-level `metadata` keys; type and value must match; AND across keys. */
   readonly metadataFilter?: MetadataFilter;
 }
@@ -163,6 +165,12 @@ export class RunStore implements AsyncDisposable {
     if (filters.agentName !== undefined) where.push(sql<SqlBool>`agent_name = ${filters.agentName}`);
     if (filters.parentRunId !== undefined) where.push(sql<SqlBool>`parent_run_id = ${filters.parentRunId}`);
     if (filters.tenantId !== undefined) where.push(sql<SqlBool>`tenant_id = ${filters.tenantId}`);
+    if (filters.runIdPrefix !== undefined) {
+      if (typeof filters.runIdPrefix !== "string" || !/^[0-9A-Za-z]*$/.test(filters.runIdPrefix)) {
+        throw new ValidationError({ field: "runIdPrefix", message: "runIdPrefix must contain only letters and digits." });
+      }
+      if (filters.runIdPrefix !== "") where.push(sql<SqlBool>`id LIKE ${`${filters.runIdPrefix}%`}`);
+    }
     for (const [name, value, op] of [
       ["startedAfter", filters.startedAfter, ">="],
       ["startedBefore", filters.startedBefore, "<"],
@@ -301,6 +309,22 @@ export class RunStore implements AsyncDisposable {
     }
     if (open) emit(open, null);
     return pairs;
+  }
+
+  /** How many times each run paused (`run.paused` events), in one query; runs that never paused are `0`. */
+  async countPauses(runIds: readonly string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(runIds.map((id) => [id, 0]));
+    if (runIds.length === 0) return counts;
+    const db = await this.#conn();
+    const rows = await db
+      .selectFrom("run_events")
+      .select(["agent_run_id", (eb) => eb.fn.countAll().as("n")])
+      .where("event_type", "=", "run.paused")
+      .where("agent_run_id", "in", [...runIds])
+      .groupBy("agent_run_id")
+      .execute();
+    for (const row of rows) counts[row.agent_run_id] = Number(row.n);
+    return counts;
   }
 
   /** Placeholder → real value for a run with PII redaction; `{}` otherwise. */
