@@ -323,7 +323,8 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
     const path = c.req.path;
     const file = STATIC[path] ? new URL(STATIC[path], staticDir) : vendor[path];
     if (!file) return c.json({ detail: "Not Found" }, 404);
-    const body = readFileSync(file, "utf8");
+    // The hooks module imports "preact" by name; the page has no import map, so point it at the served file.
+    const body = readFileSync(file, "utf8").replace(/from\s*"preact"/g, 'from"./preact.mjs"');
     return c.body(body, 200, {
       "content-type": TYPES[path.split(".").pop() ?? "html"] ?? TYPES.html!,
       "cache-control": "no-cache",
