@@ -247,21 +247,22 @@ function UsageChart({ nodes }) {
   if (bars.length === 0) return html`<p class="muted">No LLM calls yet.</p>`;
   const max = Math.max(1, ...bars.map(([, e]) => e.tokens));
   const W = 48 + bars.length * 44;
-  const H = 170;
+  const H = 190;
   const plot = 110;
+  const top = 26;
   return html`<svg class="chart" data-testid="usage-chart" viewBox="0 0 ${W + 10} ${H}" width=${W + 10} height=${H} role="img" aria-label="Tokens and cost per iteration">
-    <line x1="44" y1="10" x2="44" y2=${10 + plot} class="axis" />
-    <line x1="44" y1=${10 + plot} x2=${W} y2=${10 + plot} class="axis" />
-    <text x="40" y="16" text-anchor="end" class="tick">${max.toLocaleString("en-US")}</text>
-    <text x="40" y=${10 + plot} text-anchor="end" class="tick">0</text>
-    <text x="12" y=${10 + plot / 2} transform="rotate(-90 12 ${10 + plot / 2})" text-anchor="middle" class="axis-label">tokens</text>
+    <line x1="44" y1=${top} x2="44" y2=${top + plot} class="axis" />
+    <line x1="44" y1=${top + plot} x2=${W} y2=${top + plot} class="axis" />
+    <text x="40" y=${top + 6} text-anchor="end" class="tick">${max.toLocaleString("en-US")}</text>
+    <text x="40" y=${top + plot} text-anchor="end" class="tick">0</text>
+    <text x="12" y=${top + plot / 2} transform="rotate(-90 12 ${top + plot / 2})" text-anchor="middle" class="axis-label">tokens</text>
     <text x=${(44 + W) / 2} y=${H - 4} text-anchor="middle" class="axis-label">iteration</text>
     ${bars.map(([it, e], i) => {
       const height = Math.max(2, (e.tokens / max) * plot);
       const x = 54 + i * 44;
-      return html`<g data-testid="bar"><rect x=${x} y=${10 + plot - height} width="26" height=${height} class="bar"><title>Iteration ${it}: ${e.tokens.toLocaleString("en-US")} tokens, ${cost(e.cost)}</title></rect>
-        <text x=${x + 13} y=${10 + plot + 14} text-anchor="middle" class="tick">${it}</text>
-        <text x=${x + 13} y=${10 + plot - height - 4} text-anchor="middle" class="tick">${cost(e.cost)}</text></g>`;
+      return html`<g data-testid="bar"><rect x=${x} y=${top + plot - height} width="26" height=${height} class="bar"><title>Iteration ${it}: ${e.tokens.toLocaleString("en-US")} tokens, ${cost(e.cost)}</title></rect>
+        <text x=${x + 13} y=${top + plot + 14} text-anchor="middle" class="tick">${it}</text>
+        <text x=${x + 13} y=${top + plot - height - 4} text-anchor="middle" class="tick">${cost(e.cost)}</text></g>`;
     })}
   </svg>`;
 }

@@ -109,6 +109,13 @@ function metadataFilter(pairs: readonly string[]): MetadataFilter {
   return filter;
 }
 
+/** The caller's metadata without the runtime's own `dendrux.*` keys; `null` when nothing is left. */
+function userMetadata(meta: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!meta) return null;
+  const own = Object.entries(meta).filter(([key]) => !key.startsWith("dendrux."));
+  return own.length > 0 ? Object.fromEntries(own) : null;
+}
+
 /**
  * The web dashboard: the Python reference's dashboard JSON API over a
  * `RunStore`, the actions an operator takes on paused runs, and the
@@ -238,7 +245,7 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
       can_cancel: !terminal && (agent !== null || options.cancelRun !== undefined),
       reason,
       pending_tool_calls: waiting ? pending : [],
-      metadata: run.metadata,
+      metadata: userMetadata(run.metadata),
       tenant_id: run.tenantId,
     };
   };
@@ -302,7 +309,7 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
     const threadId = c.req.param("threadId");
     const runs = (await store.listRuns({ metadataFilter: { thread_id: threadId }, limit: 1000 })).reverse();
     const details = await Promise.all(runs.map((r) => store.getRun(r.runId)));
-    const turns = details.filter((r) => r !== null).map((r) => ({ ...summaryJson(r), input_text: inputText(r), metadata: r.metadata }));
+    const turns = details.filter((r) => r !== null).map((r) => ({ ...summaryJson(r), input_text: inputText(r), metadata: userMetadata(r.metadata) }));
     const known = turns.filter((t) => t.total_cost_usd !== null);
     return c.json({
       thread_id: threadId,
