@@ -1,5 +1,6 @@
 import type { LLMRequest } from "../llm/provider.js";
-import { fallbackStream } from "../llm/provider.js";
+import { checkUsage } from "../llm/check-usage.js";
+import { fallbackStream, providerName } from "../llm/provider.js";
 import { providerCallScope } from "../llm/shared/call-context.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { ProviderStreamEvent, RunEvent } from "../types/run-event.js";
@@ -21,7 +22,7 @@ export async function* callProvider(
     iteration,
     emit: (eventType, data) => ctx.hooks.governance(ctx.runId, eventType, iteration, data, null),
   });
-  if (!ctx.streaming) return await inScope(() => ctx.provider.complete(request));
+  if (!ctx.streaming) return checkUsage(await inScope(() => ctx.provider.complete(request)), providerName(ctx.provider));
   const source = ctx.provider.stream ? ctx.provider.stream(request) : fallbackStream(ctx.provider, request);
   const iterator = source[Symbol.asyncIterator]();
   const runId = ctx.runId;
@@ -44,7 +45,7 @@ export async function* callProvider(
           yield { type: "tool_use_end", runId, toolCall: event.toolCall, toolName: event.toolCall.name, toolCallId: event.toolCallId };
           break;
         case "done":
-          return event.response;
+          return checkUsage(event.response, providerName(ctx.provider));
       }
     }
   } finally {
