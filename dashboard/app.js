@@ -114,6 +114,15 @@ const Icon = ({ name, label }) =>
 
 const Badge = ({ status }) => html`<span class="badge ${STATUS[status] ? status : "other"}" data-testid="status">${STATUS[status] ?? text(status)}</span>`;
 
+/** A text filter: typing is kept locally (a live refresh never resets it), applied on Enter or leaving the box. */
+function FilterInput({ id, label, placeholder, value, onCommit }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const commit = () => draft.trim() !== value && onCommit(draft.trim());
+  return html`<input id=${id} aria-label=${label} placeholder=${placeholder} value=${draft} onInput=${(e) => setDraft(e.currentTarget.value)} onChange=${commit}
+    onKeyDown=${(e) => e.key === "Enter" && commit()} />`;
+}
+
 // ---- run list -------------------------------------------------------------------------------------------------------
 function RunList({ query, setQuery }) {
   const params = new URLSearchParams({ limit: "50" });
@@ -124,7 +133,7 @@ function RunList({ query, setQuery }) {
   for (const pair of query.metadata.split(/[,;]\s*/).filter(Boolean)) params.append("metadata", pair.trim());
   const [{ data, error }] = usePolled(`runs?${params}`, () => true);
   const field = (key, label, placeholder) =>
-    html`<input id=${key} aria-label=${label} placeholder=${placeholder} value=${query[key]} onChange=${(e) => setQuery({ ...query, [key]: e.currentTarget.value.trim() })} />`;
+    html`<${FilterInput} id=${key} label=${label} placeholder=${placeholder} value=${query[key]} onCommit=${(value) => setQuery({ ...query, [key]: value })} />`;
   const runs = data?.runs ?? [];
   const waiting = runs.filter((r) => WAITING.has(r.status)).length;
   // A child run follows its parent when both are on the page.

@@ -4,7 +4,7 @@ import { Agent } from "../../src/index.js";
 import { makeDashboardApp, openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { RunStore } from "../../src/store/index.js";
-import { describeEachBackend, type TestDatabase } from "../support/backends.js";
+import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { listen } from "../support/http.js";
 import { lookup, readRange, refund } from "../support/tools.js";
 
@@ -143,6 +143,19 @@ describeEachBackend("dashboard actions and safety", (backend) => {
     const listed = (await call("/api/runs?thread=t-9")).body;
     expect(listed.runs.map((r: Body) => r.run_id)).toEqual([approval]);
     expect((await call(`/api/runs?q=${approval.slice(0, 20).toLowerCase()}`)).body.runs.map((r: Body) => r.run_id)).toEqual([approval]);
+  });
+
+  it("pairs pauses with resumes as RunStore.getPauses does: two pauses never claim one resume", async () => {
+    const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+    await withDatabase(database.url, async (db, a) => {
+      const base = Number((await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", client).executeTakeFirst())?.m ?? 0) + 1;
+      const event = (i: number, type: string, data: unknown) => ({
+        id: `01PAIR${String(i).padStart(20, "0")}`, agent_run_id: client, event_type: type, sequence_index: base + i, iteration_index: 9, correlation_id: null, data: a.json(data), created_at: a.timestamp(at(i)),
+      });
+      await db.insertInto("run_events").values([event(0, "run.paused", { status: "waiting_client_tool", pending_tool_calls: [] }), event(1, "run.paused", { status: "waiting_client_tool", pending_tool_calls: [] }), event(2, "run.resumed", { submitted_results: [] })]).execute();
+    });
+    const nodes = (await call(`/api/runs/${client}`)).body.nodes.filter((n: Body) => n.type === "pause_segment" && n.iteration === 9);
+    expect(nodes.map((n: Body) => [n.resumed_at, n.wait_duration_ms])).toEqual([[null, null], ["2026-01-01T00:00:02Z", 1000]]);
   });
 
   it("logs a 500 with the request id it answers", async () => {

@@ -10,6 +10,9 @@ import { describeEachBackend, withDatabase, type TestDatabase } from "../support
 import { describeRequiring, requirement } from "../support/requirements.js";
 import { listen } from "../support/http.js";
 import { lookup, readRange, refund } from "../support/tools.js";
+import { z } from "zod";
+import { tool } from "../../src/index.js";
+import { SecretDetection } from "../../src/guardrails/index.js";
 
 const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
 const missing = requirement(existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} for the dashboard test (.ci/run installs Debian's chromium)`);
@@ -31,6 +34,9 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
     let client: string;
     let doomed: string;
     let planted: string;
+    let blocked: string;
+    let root: string;
+    let child = "";
 
     const shot = async (page: Page, name: string) => {
       if (!SHOTS || backend.name !== "sqlite") return;
@@ -93,6 +99,28 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
         await sql`UPDATE run_events SET event_type = event_type WHERE agent_run_id = ${planted}`.execute(db);
       });
 
+      const guarded = new Agent({ name: "Guarded", provider: new MockLLM(["never"]), prompt: "p", guardrails: [new SecretDetection()], databaseUrl: database.url });
+      blocked = (await guarded.run("my key is AKIAIOSFODNN7EXAMPLE")).runId;
+      await guarded.close();
+      const delegate = tool({
+        name: "delegate",
+        description: "Ask the helper.",
+        parameters: z.object({}),
+        execute: async () => {
+          const helper = new Agent({ name: "Helper", provider: new MockLLM(["helped"]), prompt: "h", databaseUrl: database.url });
+          try {
+            const result = await helper.run("help");
+            child = result.runId;
+            return result.answer;
+          } finally {
+            await helper.close();
+          }
+        },
+      });
+      const boss = new Agent({ name: "Boss", provider: new MockLLM([{ toolCalls: [{ name: "delegate" }] }, "done"]), prompt: "b", tools: [delegate], databaseUrl: database.url });
+      root = (await boss.run("go")).runId;
+      await boss.close();
+
       dashboard = await openDashboard({ databaseUrl: database.url, authToken: "s3cret", agents: [agent] });
       server = await listen(dashboard.app.fetch);
       browser = await chromium.launch({
@@ -126,7 +154,7 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
 
     it("filters the list by thread, metadata, status and run id", async () => {
       const page = await open();
-      await page.getByTestId("total").filter({ hasText: "5 runs" }).waitFor();
+      await page.getByTestId("total").filter({ hasText: "8 runs" }).waitFor();
       await page.fill("#thread", "t-1");
       await page.press("#thread", "Enter");
       await expect.poll(() => rowIds(page)).toEqual([approval, hello]);
@@ -215,10 +243,10 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
 
     it("a new run arrives in the list without a reload", async () => {
       const page = await open();
-      await page.getByTestId("total").filter({ hasText: "5 runs" }).waitFor();
+      await page.getByTestId("total").filter({ hasText: "8 runs" }).waitFor();
       const fresh = (await agent.run("Anything new?")).runId;
       await page.locator(`tr[data-run="${fresh}"]`).waitFor();
-      expect(await page.getByTestId("total").textContent()).toBe("6 runs");
+      expect(await page.getByTestId("total").textContent()).toBe("9 runs");
       await shot(page, "list");
       await page.close();
     });
@@ -233,6 +261,31 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
         expect(page.foreign).toEqual([]);
         await page.close();
       }
+    });
+
+    it("a guardrail-blocked run ends in a red Finish: Error; every node has an SVG icon", async () => {
+      const page = await open(`#/runs/${blocked}`);
+      const finish = page.locator("[data-testid=node][data-type=finish]");
+      await finish.waitFor();
+      expect(await finish.locator(".label").textContent()).toBe("Finish: Error");
+      expect(await finish.getAttribute("class")).toContain("tone-err");
+      expect(await finish.locator(".meta").textContent()).toBe("The run ended error.");
+      const nodes = await page.getByTestId("node").count();
+      expect(await page.locator("[data-testid=node] .title svg path").count()).toBe(nodes);
+      expect(await page.locator("[data-testid=node][data-type=governance_event] .label").textContent()).toBe("Guardrail blocked");
+      await page.close();
+    });
+
+    it("a root run lists its children without a breadcrumb; the child shows the path to it", async () => {
+      const page = await open(`#/runs/${root}`);
+      await page.getByTestId("delegation").waitFor();
+      expect(await page.getByTestId("breadcrumb").count()).toBe(0);
+      expect(await page.getByTestId("delegation").textContent()).toBe("Children (1): Helper Success ");
+      await page.getByTestId("delegation").getByText("Helper").click();
+      await page.getByTestId("breadcrumb").waitFor();
+      expect(await page.getByTestId("breadcrumb").textContent()).toBe("Boss / Helper");
+      expect(page.url()).toContain(encodeURIComponent(child));
+      await page.close();
     });
 
     it("a malformed address shows a message, not a blank page", async () => {
