@@ -18,7 +18,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Where a command writes and how: colours and tables only on a terminal. */
+/** Where a command writes and how: aligned tables only on a terminal, colours there too unless `NO_COLOR` is set. */
 export interface Output {
   readonly tty: boolean;
   readonly colors: ReturnType<typeof pc.createColors>;
@@ -27,10 +27,10 @@ export interface Output {
 }
 
 export function makeOutput(stream: NodeJS.WriteStream = process.stdout): Output {
-  const tty = stream.isTTY === true && !process.env.NO_COLOR;
+  const tty = stream.isTTY === true;
   return {
     tty,
-    colors: pc.createColors(tty),
+    colors: pc.createColors(tty && !process.env.NO_COLOR),
     line: (text = "") => void stream.write(`${text}\n`),
     json: (value) => void stream.write(`${JSON.stringify(value, null, tty ? 2 : undefined)}\n`),
   };
