@@ -3,7 +3,6 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import pc from "picocolors";
 import { parseDatabaseUrl } from "../store/database-url.js";
-import { RunStore } from "../store/run-store.js";
 import { DatabaseNotFoundError } from "../errors/database-not-found-error.js";
 
 /** A mistake in how a command was called: printed with a hint, exit 2. */
@@ -69,9 +68,4 @@ export function redactUrl(url: string): string {
 export function requireExistingDatabase(url: string): void {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite" && !target.memory && !existsSync(target.path)) throw new DatabaseNotFoundError({ path: target.path });
-}
-
-/** A read-only store on the command's database. */
-export function openReadStore(db: string | undefined): RunStore {
-  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true });
 }

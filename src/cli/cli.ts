@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DendruxError } from "../errors/dendrux-error.js";
-import { dbMigrate, dbStatus } from "./db-commands.js";
-import { dashboardCommand } from "./dashboard-command.js";
 import { type Output, UsageError, makeOutput, resolveDatabaseUrl } from "./cli-context.js";
-import { runsCommand, tracesCommand, watchCommand } from "./read-commands.js";
+
+// Each command's module (and its database driver, Hono, …) is loaded only when that command runs,
+// so `--version`, `help` and usage errors answer at once.
+const readCommands = () => import("./read-commands.js");
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -133,6 +134,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
           json: { type: "boolean" },
         });
         if (values.help) return help("runs");
+        const { runsCommand } = await readCommands();
         return await runsCommand(
           {
             db: values.db as string | undefined,
@@ -152,6 +154,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
       case "traces": {
         const { values, positionals } = parse("traces", rest, { ...DB_OPTION, tools: { type: "boolean", short: "t" }, json: { type: "boolean" } }, true);
         if (values.help) return help("traces");
+        const { tracesCommand } = await readCommands();
         return await tracesCommand(onePositional("traces", positionals, "RUN_ID"), { db: values.db as string | undefined, tools: values.tools === true, json: values.json === true }, out);
       }
       case "watch": {
@@ -159,6 +162,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
         if (values.help) return help("watch");
         const intervalMs = integer("interval", values.interval as string | undefined, 500, "watch");
         if (intervalMs < 10) throw new UsageError("--interval must be at least 10 (milliseconds).", "watch");
+        const { watchCommand } = await readCommands();
         const stop = new AbortController();
         const onSignal = () => stop.abort();
         process.once("SIGINT", onSignal);
@@ -171,6 +175,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
       case "dashboard": {
         const { values } = parse("dashboard", rest, { ...DB_OPTION, port: { type: "string", short: "p" }, host: { type: "string" }, "auth-token": { type: "string" } });
         if (values.help) return help("dashboard");
+        const { dashboardCommand } = await import("./dashboard-command.js");
         return await dashboardCommand(
           {
             db: values.db as string | undefined,
@@ -188,6 +193,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
         const { values } = parse("db", args, DB_OPTION);
         if (values.help) return help("db");
         const url = resolveDatabaseUrl(values.db as string | undefined);
+        const { dbMigrate, dbStatus } = await import("./db-commands.js");
         return await (sub === "migrate" ? dbMigrate(url, out) : dbStatus(url, out));
       }
       default:

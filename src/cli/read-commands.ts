@@ -2,7 +2,13 @@ import { eventJson, pauseJson, runDetailJson, runSummaryJson, toolInvocationJson
 import type { ListRunsOptions, MetadataFilter } from "../store/run-store.js";
 import type { PausePair, StoredEvent, TraceEntry } from "../store/records.js";
 import { RunStatus } from "../types/run-status.js";
-import { type Output, UsageError, openReadStore, printTable } from "./cli-context.js";
+import { RunStore } from "../store/run-store.js";
+import { type Output, UsageError, printTable, resolveDatabaseUrl } from "./cli-context.js";
+
+/** A read-only store on the command's database. */
+function openReadStore(db: string | undefined): RunStore {
+  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true });
+}
 
 const STATUSES: readonly string[] = Object.values(RunStatus);
 const TERMINAL_EVENTS = new Set(["run.completed", "run.error", "run.cancelled", "run.interrupted", "run.abandoned"]);
