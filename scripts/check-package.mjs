@@ -25,6 +25,12 @@ for (const [subpath, targets] of Object.entries(pkg.exports)) {
 for (const file of ["dashboard/index.html", "dashboard/app.js", "dashboard/app.css", pkg.bin.dendrux]) {
   if (!shipped.has(file)) problems.push(`${file} is not in the package`);
 }
+// The dashboard serves its UI library from the installed dependencies, never a CDN.
+for (const name of ["preact", "htm"]) {
+  if (!pkg.dependencies[name]) problems.push(`${name} must be a dependency: the dashboard serves it`);
+}
+const version = spawnSync(process.execPath, [pkg.bin.dendrux, "--version"], { encoding: "utf8" });
+if (version.status !== 0 || version.stdout.trim() !== `dendrux ${pkg.version}`) problems.push(`\`dendrux --version\` printed ${JSON.stringify(version.stdout)}`);
 const cli = spawnSync(process.execPath, [pkg.bin.dendrux, "--help"], { encoding: "utf8" });
 if (cli.status !== 0 || !/\bruns\b/.test(cli.stdout) || !/\bdashboard\b/.test(cli.stdout)) {
   problems.push(`\`dendrux --help\` failed or does not list its commands (exit ${cli.status})`);

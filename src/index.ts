@@ -55,6 +55,7 @@ export {
   InvalidToolResultError,
   PersistenceNotConfiguredError,
   SchemaNotInitializedError,
+  DatabaseNotFoundError,
   IdempotencyConflictError,
   RunAlreadyActiveError,
   StructuredOutputValidationError,

@@ -1,32 +1,56 @@
-import { resolve } from "node:path";
 import { openDashboard } from "../dashboard/open-dashboard.js";
-import { cliDatabaseUrl } from "./read-commands.js";
+import { isLoopbackHost } from "../dashboard/dashboard-app.js";
+import { type Output, UsageError, redactUrl, requireExistingDatabase, resolveDatabaseUrl } from "./cli-context.js";
 
-type Out = (line: string) => void;
-
-/** `--db` takes a database URL or a bare SQLite file path. */
-function databaseUrl(db: string | undefined): string {
-  if (!db) return cliDatabaseUrl();
-  return /^[a-z][a-z0-9+]*:/i.test(db) ? db : `sqlite:///${resolve(db)}`;
+export interface DashboardCommandOptions {
+  readonly db?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly authToken?: string;
+  /** Stops the server (tests); otherwise SIGINT / SIGTERM do. */
+  readonly signal?: AbortSignal;
 }
 
 /** `dendrux dashboard`: serves the dashboard until the process is stopped. */
-export async function dashboardCommand(options: { db?: string; port: number; host: string; authToken?: string }, out: Out): Promise<number> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port must be an integer between 0 and 65535.");
-  const url = databaseUrl(options.db);
-  const dashboard = await openDashboard({ databaseUrl: url, authToken: options.authToken ?? null });
+export async function dashboardCommand(options: DashboardCommandOptions, out: Output): Promise<number> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError("--port must be an integer between 0 and 65535.", "dashboard");
+  const token = options.authToken ?? process.env.DENDRUX_DASHBOARD_TOKEN;
+  if (!isLoopbackHost(options.host) && !token) {
+    throw new UsageError(
+      `refusing to serve the dashboard on ${options.host} without a token: anyone who can reach it could read every run. ` +
+        "Pass --auth-token (or set DENDRUX_DASHBOARD_TOKEN), or serve on 127.0.0.1.",
+      "dashboard",
+    );
+  }
+  const url = resolveDatabaseUrl(options.db);
+  requireExistingDatabase(url);
+  const dashboard = await openDashboard({ databaseUrl: url, authToken: token ?? null });
   const { serve } = await import("@hono/node-server");
-  await new Promise<void>((ready) => {
-    const server = serve({ fetch: dashboard.app.fetch, port: options.port, hostname: options.host }, (info) => {
-      out(`Dendrux Dashboard running at http://${options.host === "0.0.0.0" ? "localhost" : options.host}:${info.port}`);
-      out(`Database: ${url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")}`);
-      out("Press Ctrl+C to stop.");
-      ready();
+  let server: ReturnType<typeof serve>;
+  try {
+    const port = await new Promise<number>((ready, fail) => {
+      server = serve({ fetch: dashboard.app.fetch, port: options.port, hostname: options.host }, (info) => ready(info.port));
+      server.once("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EADDRINUSE") fail(new Error(`port ${options.port} on ${options.host} is already in use (another dashboard?). Pick another with --port, e.g. --port ${options.port + 1}.`));
+        else if (error.code === "EACCES") fail(new Error(`not allowed to listen on ${options.host}:${options.port}; use a port above 1024.`));
+        else fail(error);
+      });
     });
-    const stop = () => server.close(() => void dashboard.close().then(() => process.exit(0)));
+    const shown = isLoopbackHost(options.host) || options.host === "0.0.0.0" ? "localhost" : options.host;
+    out.line(`Dendrux Dashboard running at http://${shown}:${port}`);
+    out.line(`Database: ${redactUrl(url)}`);
+    out.line(token ? "Auth token required for /api/*." : "No auth token: loopback only.");
+    out.line("Press Ctrl+C to stop.");
+  } catch (error) {
+    await dashboard.close();
+    throw error;
+  }
+  await new Promise<void>((stopped) => {
+    const stop = () => server.close(() => stopped());
+    options.signal?.addEventListener("abort", stop, { once: true });
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  await new Promise(() => undefined);
+  await dashboard.close();
   return 0;
 }

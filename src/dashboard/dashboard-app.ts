@@ -1,21 +1,65 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { timingSafeEqual } from "node:crypto";
-import { Hono } from "hono";
-import { cors } from "hono/cors";
-import type { DashboardReader } from "../store/dashboard-reader.js";
-import { readCost } from "../store/rows.js";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Hono, type Context } from "hono";
+import type { Agent } from "../agent/agent.js";
+import { DendruxError } from "../errors/dendrux-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import type { MetadataFilter, RunFilters, RunStore } from "../store/run-store.js";
+import { RunStatus, isTerminalStatus } from "../types/run-status.js";
+import { logger } from "../util/logger.js";
+import { parseDecisions, parseInput, parseToolResults, submitDecisions } from "./actions.js";
+import {
+  delegationJson,
+  eventItemJson,
+  inputText,
+  llmCallItemJson,
+  openPause,
+  runItemJson,
+  summaryJson,
+  toolCallItemJson,
+  traceItemJson,
+} from "./dashboard-json.js";
 import { buildTimeline } from "./timeline.js";
 
 export interface DashboardAppOptions {
-  readonly reader: DashboardReader;
-  /** Requests to `/api/*` must carry `Authorization: Bearer <token>`. */
+  /** Where runs are read from. */
+  readonly store: RunStore;
+  /**
+   * Requests to `/api/*` must carry `Authorization: Bearer <token>`. Without a
+   * token the API answers only requests addressed to a loopback host
+   * (`localhost`, `127.0.0.1`, `[::1]`).
+   */
   readonly authToken?: string | null;
+  /**
+   * Agents whose paused runs the dashboard may act on (approve, submit a
+   * client tool's result, answer, cancel), matched by `agent_name`. A run whose
+   * agent is not here can only be cancelled.
+   */
+  readonly agents?: readonly Agent[];
+  /** Cancels a run whose agent is not registered; without it such runs cannot be cancelled here. */
+  readonly cancelRun?: (runId: string) => Promise<void>;
   /** Where `index.html`, `app.js` and `app.css` live. @default the package's `dashboard/` folder */
   readonly staticDir?: URL;
 }
 
 const STATIC: Record<string, string> = { "/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/app.css": "app.css" };
-const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", mjs: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
+
+/** The UI library's browser modules, served from the installed packages (never a CDN). */
+function vendorFiles(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const preact = dirname(require.resolve("preact/package.json"));
+  // htm's exports map has no ./package.json; its CommonJS entry sits beside the module build.
+  const htm = dirname(require.resolve("htm"));
+  return {
+    "/vendor/preact.mjs": join(preact, "dist", "preact.mjs"),
+    "/vendor/hooks.mjs": join(preact, "hooks", "dist", "hooks.mjs"),
+    "/vendor/htm.mjs": join(htm, "htm.mjs"),
+  };
+}
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -29,23 +73,91 @@ function clampInt(raw: string | undefined, fallback: number, min: number, max = 
   return Math.min(max, Math.max(min, Number(raw)));
 }
 
+/** True for an interface only this machine can reach: `localhost`, `127.x.x.x`, `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The host name of a `Host` header (`[::1]:8001` → `::1`). */
+function hostName(header: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(header);
+  return bracketed ? bracketed[1]! : header.replace(/:\d+$/, "");
+}
+
+/** `key=value` (a string) or `key:=json` (a number or boolean), as the run list's `metadata` parameter takes it. */
+function metadataFilter(pairs: readonly string[]): MetadataFilter {
+  const filter: Record<string, string | number | boolean> = {};
+  for (const pair of pairs) {
+    const typed = /^([^=:]+):=(.*)$/.exec(pair);
+    const plain = /^([^=]+)=(.*)$/.exec(pair);
+    if (typed) {
+      let value: unknown;
+      try {
+        value = JSON.parse(typed[2]!);
+      } catch {
+        value = undefined;
+      }
+      if (typeof value !== "number" && typeof value !== "boolean") throw new ValidationError({ field: "metadata", message: `metadata ${pair}: after ":=" give a number or true/false.` });
+      filter[typed[1]!.trim()] = value;
+    } else if (plain) {
+      filter[plain[1]!.trim()] = plain[2]!;
+    } else {
+      throw new ValidationError({ field: "metadata", message: `metadata ${JSON.stringify(pair)}: expected key=value.` });
+    }
+  }
+  return filter;
+}
+
+/** The caller's metadata without the runtime's own `dendrux.*` keys; `null` when nothing is left. */
+function userMetadata(meta: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!meta) return null;
+  const own = Object.entries(meta).filter(([key]) => !key.startsWith("dendrux."));
+  return own.length > 0 ? Object.fromEntries(own) : null;
+}
+
 /**
- * The web dashboard: a read-only JSON API over the run tables (the Python
- * reference's dashboard routes) plus the single-page UI that renders it.
+ * The web dashboard: the Python reference's dashboard JSON API over a
+ * `RunStore`, the actions an operator takes on paused runs, and the
+ * single-page UI that renders both.
  */
 export function makeDashboardApp(options: DashboardAppOptions): Hono {
-  const { reader } = options;
+  const { store } = options;
+  const token = options.authToken || null;
+  const agents = new Map((options.agents ?? []).map((a) => [a.name, a]));
   const staticDir = options.staticDir ?? new URL("../../dashboard/", import.meta.url);
+  const vendor = vendorFiles();
   const app = new Hono();
-  app.use("/api/*", cors({ origin: "*", allowMethods: ["GET"], allowHeaders: ["*", "Authorization"] }));
+
+  const requestIds = new WeakMap<Request, string>();
+  const requestId = (c: Context) => {
+    let id = requestIds.get(c.req.raw);
+    if (!id) requestIds.set(c.req.raw, (id = randomUUID()));
+    return id;
+  };
+  app.use("*", async (c, next) => {
+    c.header("x-request-id", requestId(c));
+    await next();
+  });
   app.use("/api/*", async (c, next) => {
-    const token = options.authToken;
-    if (token && c.req.method !== "OPTIONS" && !sameToken(c.req.header("authorization") ?? "", `Bearer ${token}`)) {
-      return c.json({ detail: "Invalid or missing auth token." }, 401);
+    if (token) {
+      if (!sameToken(c.req.header("authorization") ?? "", `Bearer ${token}`)) return c.json({ detail: "Invalid or missing auth token." }, 401);
+    } else if (!isLoopbackHost(hostName(c.req.header("host") ?? ""))) {
+      // Without a token only this machine may ask (a DNS-rebinding page gets a foreign Host header).
+      return c.json({ detail: "This dashboard has no auth token, so it answers only on localhost. Start it with an auth token to reach it from elsewhere." }, 403);
+    }
+    if (c.req.method === "POST") {
+      if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) return c.json({ detail: "Send actions as application/json." }, 415);
+      const origin = c.req.header("origin");
+      if (origin && origin !== "null" && new URL(origin).host !== c.req.header("host")) return c.json({ detail: "Cross-origin actions are not allowed." }, 403);
     }
     await next();
   });
-  app.onError((_error, c) => c.text("Internal Server Error", 500));
+  app.onError((error, c) => {
+    const id = requestId(c);
+    logger.error(`dashboard ${c.req.method} ${c.req.path} failed (request ${id})`, error);
+    return c.json({ detail: "Internal Server Error", request_id: id }, 500, { "x-request-id": id });
+  });
 
   app.get("/api/health", (c) => c.json({ status: "ok" }));
 
@@ -54,71 +166,179 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
     const offset = clampInt(c.req.query("offset"), 0, 0);
     if (limit === null || offset === null) return c.json({ detail: "limit and offset must be integers" }, 422);
     const status = c.req.query("status") || undefined;
-    const agent = c.req.query("agent") || undefined;
-    const tenant = c.req.query("tenant") || undefined;
-    return c.json(await reader.listRuns({ limit, offset, ...(status ? { status } : {}), ...(agent ? { agent } : {}), ...(tenant ? { tenant } : {}) }));
+    const metadata = { ...metadataFilter(c.req.queries("metadata") ?? []), ...(c.req.query("thread") ? { thread_id: c.req.query("thread")! } : {}) };
+    const filters: RunFilters = {
+      ...(status ? { status: status as RunStatus } : {}),
+      ...(c.req.query("agent") ? { agentName: c.req.query("agent")! } : {}),
+      ...(c.req.query("tenant") ? { tenantId: c.req.query("tenant")! } : {}),
+      ...(c.req.query("q") ? { runIdPrefix: c.req.query("q")!.trim().toUpperCase() } : {}),
+      ...(Object.keys(metadata).length > 0 ? { metadataFilter: metadata } : {}),
+    };
+    const [runs, total] = await Promise.all([store.listRuns({ ...filters, limit, offset }), store.countRuns(filters)]);
+    const pauses = await store.countPauses(runs.map((r) => r.runId));
+    return c.json({ runs: runs.map((r) => runItemJson(r, pauses[r.runId] ?? 0)), total });
   });
 
-  const notFound = (runId: string) => ({ detail: `Run '${runId}' not found.` });
+  const notFound = (c: Context, runId: string) => c.json({ detail: `Run '${runId}' not found.` }, 404);
 
   app.get("/api/runs/:runId", async (c) => {
     const runId = c.req.param("runId");
-    const row = await reader.getRunRow(runId);
-    if (!row) return c.json(notFound(runId), 404);
-    const [events, traces, toolCalls] = await Promise.all([reader.events(runId), reader.traces(runId), reader.toolCalls(runId)]);
-    const input = reader.json(row.input_data) as { input?: unknown } | null;
-    const output = reader.json(row.output_data) as { answer?: unknown } | null;
-    const started = events.find((e) => e.event_type === "run.started");
+    const run = await store.getRun(runId);
+    if (!run) return notFound(c, runId);
+    const [events, traces, toolCalls, pauses] = await Promise.all([store.getEvents(runId), store.getTraces(runId), store.getToolInvocations(runId), store.getPauses(runId)]);
+    const started = events.find((e) => e.eventType === "run.started");
     const byIteration: Record<string, unknown[]> = {};
     for (const t of traces) {
       const key = String((t.meta as { iteration?: number } | null)?.iteration ?? 0);
-      (byIteration[key] ??= []).push({ role: t.role, content: t.content, order_index: t.order_index, meta: t.meta, created_at: t.created_at });
+      const { id: _id, ...item } = traceItemJson(t);
+      (byIteration[key] ??= []).push(item);
     }
     return c.json({
-      summary: {
-        run_id: row.id,
-        agent_name: row.agent_name,
-        status: row.status,
-        model: row.model,
-        strategy: row.strategy,
-        input_text: typeof input?.input === "string" ? input.input : null,
-        answer: typeof output?.answer === "string" ? output.answer : null,
-        error: row.error,
-        iteration_count: row.iteration_count,
-        total_input_tokens: row.total_input_tokens,
-        total_output_tokens: row.total_output_tokens,
-        total_cost_usd: readCost(row.total_cost_usd),
-        total_cache_read_tokens: row.total_cache_read_tokens,
-        total_cache_creation_tokens: row.total_cache_creation_tokens,
-        total_reasoning_tokens: Number(row.total_reasoning_tokens ?? 0),
-        created_at: reader.iso(row.created_at),
-        updated_at: reader.iso(row.updated_at),
-      },
-      nodes: buildTimeline(events, traces, toolCalls),
+      summary: summaryJson(run),
+      nodes: buildTimeline(events, traces, toolCalls, pauses),
       system_prompt: (started?.data as { system_prompt?: string } | null)?.system_prompt ?? null,
       messages_by_iteration: byIteration,
-      delegation: await reader.delegation(row),
+      delegation: await delegationJson(store, run),
     });
   });
 
-  for (const [path, read, key] of [
-    ["events", (id: string) => reader.events(id), "events"],
-    ["traces", (id: string) => reader.traces(id), "traces"],
-    ["tool-calls", (id: string) => reader.toolCalls(id), "tool_calls"],
-    ["llm-calls", (id: string) => reader.llmCalls(id), "llm_calls"],
+  for (const [path, key, read] of [
+    ["events", "events", async (id: string) => (await store.getEvents(id)).map(eventItemJson)],
+    ["traces", "traces", async (id: string) => (await store.getTraces(id)).map(traceItemJson)],
+    ["tool-calls", "tool_calls", async (id: string) => (await store.getToolInvocations(id)).map(toolCallItemJson)],
+    ["llm-calls", "llm_calls", async (id: string) => (await store.getLlmCalls(id)).map(llmCallItemJson)],
   ] as const) {
     app.get(`/api/runs/:runId/${path}`, async (c) => {
       const runId = c.req.param("runId");
-      if (!(await reader.getRunRow(runId))) return c.json(notFound(runId), 404);
+      if (!(await store.getRun(runId))) return notFound(c, runId);
       return c.json({ [key]: await read(runId) });
     });
   }
 
+  /** What an operator can do to a run now, and why not when they cannot. */
+  const actionsFor = async (runId: string) => {
+    const run = await store.getRun(runId);
+    if (!run) return null;
+    const pause = openPause(await store.getPauses(runId));
+    const pending = ((pause?.pendingToolCalls ?? []) as { id: string; name: string; target?: string; params?: unknown }[]).map((p) => ({
+      call_id: p.id,
+      tool_name: p.name,
+      target: p.target ?? "server",
+      params: p.params ?? null,
+    }));
+    const agent = agents.get(run.agentName) ?? null;
+    const terminal = isTerminalStatus(run.status);
+    const waiting = run.status.startsWith("waiting_");
+    const reason = terminal
+      ? `The run has finished (${run.status}).`
+      : !waiting
+        ? `The run is ${run.status}; actions apply to paused runs.`
+        : agent
+          ? null
+          : `Agent '${run.agentName}' is not registered with this dashboard, so its tools cannot run here.`;
+    return {
+      run_id: run.runId,
+      agent_name: run.agentName,
+      status: run.status,
+      agent_registered: agent !== null,
+      can_submit: waiting && agent !== null,
+      can_cancel: !terminal && (agent !== null || options.cancelRun !== undefined),
+      reason,
+      pending_tool_calls: waiting ? pending : [],
+      metadata: userMetadata(run.metadata),
+      tenant_id: run.tenantId,
+    };
+  };
+
+  app.get("/api/runs/:runId/actions", async (c) => {
+    const runId = c.req.param("runId");
+    const actions = await actionsFor(runId);
+    return actions ? c.json(actions) : notFound(c, runId);
+  });
+
+  const act = (path: string, expected: RunStatus | null, handler: (agent: Agent, runId: string, body: unknown, pending: { id: string; name: string; target: string }[]) => Promise<unknown>) => {
+    app.post(`/api/runs/:runId/${path}`, async (c) => {
+      const runId = c.req.param("runId");
+      const actions = await actionsFor(runId);
+      if (!actions) return notFound(c, runId);
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ detail: "The body is not valid JSON." }, 400);
+      }
+      if (expected && actions.status !== expected) {
+        return c.json({ detail: `Run '${runId}' is ${actions.status}, not ${expected}; nothing was applied.`, status: actions.status }, 409);
+      }
+      const agent = agents.get(actions.agent_name);
+      if (!agent) return c.json({ detail: actions.reason, status: actions.status }, 409);
+      const pending = actions.pending_tool_calls.map((p) => ({ id: p.call_id, name: p.tool_name, target: p.target }));
+      return respond(c, runId, () => handler(agent, runId, body, pending));
+    });
+  };
+
+  /** Runs an action; dendrux's own errors become 4xx answers that leave the run as it was. */
+  const respond = async (c: Context, runId: string, action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } catch (error) {
+      if (!DendruxError.isInstance(error)) throw error;
+      const status = error instanceof ValidationError ? 422 : error.name === "RunNotFoundError" ? 404 : 409;
+      const current = await store.getRun(runId);
+      return c.json({ detail: error.message, error: error.name, ...(error instanceof ValidationError ? { field: error.field } : {}), status: current?.status ?? null }, status);
+    }
+    const run = await store.getRun(runId);
+    return c.json({ run_id: runId, status: run?.status ?? null, answer: run?.answer ?? null, error: run?.error ?? null });
+  };
+
+  act("approval", "waiting_approval", (agent, runId, body, pending) => submitDecisions(agent, runId, parseDecisions(body, pending.map((p) => p.id))));
+  act("tool-results", "waiting_client_tool", (agent, runId, body, pending) => agent.submitToolResults(runId, parseToolResults(body, pending.filter((p) => p.target === "client"))));
+  act("input", "waiting_human_input", (agent, runId, body) => agent.submitInput(runId, parseInput(body)));
+
+  app.post("/api/runs/:runId/cancel", async (c) => {
+    const runId = c.req.param("runId");
+    const actions = await actionsFor(runId);
+    if (!actions) return notFound(c, runId);
+    if (isTerminalStatus(actions.status)) return c.json({ detail: `Run '${runId}' has already finished (${actions.status}); nothing was applied.`, status: actions.status }, 409);
+    const agent = agents.get(actions.agent_name);
+    if (!agent && !options.cancelRun) return c.json({ detail: "This dashboard cannot cancel runs (no database access for writes).", status: actions.status }, 409);
+    return respond(c, runId, () => (agent ? agent.cancelRun(runId) : options.cancelRun!(runId)));
+  });
+
+  app.get("/api/threads/:threadId", async (c) => {
+    const threadId = c.req.param("threadId");
+    const runs = (await store.listRuns({ metadataFilter: { thread_id: threadId }, limit: 1000 })).reverse();
+    const details = await Promise.all(runs.map((r) => store.getRun(r.runId)));
+    const turns = details.filter((r) => r !== null).map((r) => ({ ...summaryJson(r), input_text: inputText(r), metadata: userMetadata(r.metadata) }));
+    const known = turns.filter((t) => t.total_cost_usd !== null);
+    return c.json({
+      thread_id: threadId,
+      turns,
+      totals: {
+        runs: turns.length,
+        input_tokens: turns.reduce((n, t) => n + t.total_input_tokens, 0),
+        output_tokens: turns.reduce((n, t) => n + t.total_output_tokens, 0),
+        cost_usd: known.length === 0 ? null : Math.round(known.reduce((n, t) => n + (t.total_cost_usd ?? 0), 0) * 1e6) / 1e6,
+        waiting: turns.filter((t) => t.status.startsWith("waiting_")).length,
+      },
+    });
+  });
+
+  app.all("/api/*", (c) => c.json({ detail: "Not Found" }, 404));
+
   app.get("*", (c) => {
-    const file = STATIC[c.req.path];
+    const path = c.req.path;
+    const file = STATIC[path] ? new URL(STATIC[path], staticDir) : vendor[path];
     if (!file) return c.json({ detail: "Not Found" }, 404);
-    const body = readFileSync(new URL(file, staticDir), "utf8");
-    return c.body(body, 200, { "content-type": TYPES[file.split(".").pop()!]!, "cache-control": "no-cache" });
+    // The hooks module imports "preact" by name; the page has no import map, so point it at the served file.
+    const body = readFileSync(file, "utf8").replace(/from\s*"preact"/g, 'from"./preact.mjs"');
+    return c.body(body, 200, {
+      "content-type": TYPES[path.split(".").pop() ?? "html"] ?? TYPES.html!,
+      "cache-control": "no-cache",
+      "content-security-policy": CSP,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    });
   });
   return app;
 }

@@ -1,4 +1,8 @@
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { PausePair, StoredEvent, ToolInvocation, TraceEntry } from "../store/records.js";
+import { isoMicros } from "../store/precise-time.js";
+
+type Json = Record<string, unknown>;
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const GOVERNANCE: Record<string, [severity: string, title: string]> = {
   "policy.denied": ["warning", "Tool denied"],
@@ -16,103 +20,98 @@ const GOVERNANCE: Record<string, [severity: string, title: string]> = {
   "mcp.error": ["error", "MCP error"],
 };
 
-/** Microseconds since the epoch of an ISO timestamp string, keeping all six fraction digits (`Date.parse` keeps three). */
-function epochMicros(text: string | null | undefined): number | null {
-  if (!text) return null;
-  const m = /^(.*?:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
-  const ms = m ? Date.parse(`${m[1]}${m[3] ?? "Z"}`) : NaN;
-  return Number.isNaN(ms) ? null : ms * 1000 + Number((m![2] ?? "").padEnd(6, "0"));
-}
+const ts = (d: Date | null) => (d ? isoMicros(d) : null);
 
 /**
  * A run's events as timeline nodes, one per event in sequence order: LLM calls
  * carry the iteration's assistant text, tool calls are joined with their rows,
- * a pause is folded together with the resume that ended it.
+ * and a pause is folded together with the resume that ended it — paired as
+ * `RunStore.getPauses` pairs them, in one pass.
  */
-export function buildTimeline(events: readonly Json[], traces: readonly Json[], toolCalls: readonly Json[]): Json[] {
+export function buildTimeline(events: readonly StoredEvent[], traces: readonly TraceEntry[], toolCalls: readonly ToolInvocation[], pauses: readonly PausePair[]): Json[] {
   const assistantText = new Map<number, string>();
   for (const t of traces) {
-    const iteration = Number(t.meta?.iteration ?? 0);
+    const iteration = Number((t.meta as { iteration?: number } | null)?.iteration ?? 0);
     if (t.role === "assistant" && !assistantText.has(iteration)) assistantText.set(iteration, t.content);
   }
-  const toolRows = new Map(toolCalls.map((c) => [c.tool_call_id, c]));
+  const toolRows = new Map(toolCalls.map((c) => [c.toolCallId, c]));
+  const pauseAt = new Map(pauses.map((p) => [p.pauseSequenceIndex, p]));
   const nodes: Json[] = [];
-  events.forEach((e, i) => {
-    const d = e.data ?? {};
-    switch (e.event_type) {
+  for (const e of events) {
+    const base = { sequence_index: e.sequenceIndex };
+    const d = (e.data ?? {}) as Data;
+    const at = ts(e.createdAt);
+    switch (e.eventType) {
       case "run.started":
-        nodes.push({ type: "run_started", sequence_index: e.sequence_index, agent_name: d.agent_name ?? null, timestamp: e.created_at });
+        nodes.push({ ...base, type: "run_started", agent_name: d.agent_name ?? null, timestamp: at });
         break;
       case "llm.completed":
         nodes.push({
+          ...base,
           type: "llm_call",
-          sequence_index: e.sequence_index,
-          iteration: e.iteration_index,
+          iteration: e.iterationIndex,
           input_tokens: d.input_tokens ?? 0,
           output_tokens: d.output_tokens ?? 0,
           cost_usd: d.cost_usd ?? null,
           model: d.model ?? null,
           has_tool_calls: d.has_tool_calls ?? false,
-          timestamp: e.created_at,
-          assistant_text: assistantText.get(e.iteration_index) ?? null,
+          timestamp: at,
+          assistant_text: assistantText.get(e.iterationIndex) ?? null,
           cache_read_input_tokens: d.cache_read_input_tokens ?? null,
           cache_creation_input_tokens: d.cache_creation_input_tokens ?? null,
           reasoning_tokens: d.reasoning_tokens ?? null,
         });
         break;
       case "tool.completed": {
-        const row = toolRows.get(e.correlation_id);
+        const row = e.correlationId ? toolRows.get(e.correlationId) : undefined;
         nodes.push({
+          ...base,
           type: "tool_call",
-          sequence_index: e.sequence_index,
-          iteration: e.iteration_index,
-          tool_call_id: e.correlation_id,
+          iteration: e.iterationIndex,
+          tool_call_id: e.correlationId,
           tool_name: d.tool_name,
           target: d.target ?? "server",
           success: d.success,
           duration_ms: d.duration_ms,
-          timestamp: e.created_at,
+          timestamp: at,
           params: row?.params ?? null,
           result: row?.result ?? null,
-          error_message: row?.error_message ?? null,
+          error_message: row?.error ?? null,
         });
         break;
       }
       case "run.paused": {
-        const resumed = events.slice(i + 1).find((x) => x.event_type === "run.resumed");
-        const rd = resumed?.data ?? {};
-        const pausedAt = epochMicros(e.created_at);
-        const resumedAt = epochMicros(resumed?.created_at);
+        const pair = pauseAt.get(e.sequenceIndex);
+        const resumed = pair?.resumeAt ?? null;
         nodes.push({
+          ...base,
           type: "pause_segment",
-          sequence_index: e.sequence_index,
-          iteration: e.iteration_index,
+          iteration: e.iterationIndex,
           pause_status: d.status,
-          pending_tool_calls: (d.pending_tool_calls ?? []).map((c: Json) => ({ tool_call_id: c.id, tool_name: c.name, target: c.target })),
-          paused_at: e.created_at,
-          resumed_at: resumed?.created_at ?? null,
-          // Seconds as a double, then milliseconds, truncated: the reference's arithmetic, so both report the same number.
-          wait_duration_ms: pausedAt === null || resumedAt === null ? null : Math.trunc(((resumedAt - pausedAt) / 1e6) * 1000),
-          submitted_results: (rd.submitted_results ?? []).map((r: Json) => ({ call_id: r.call_id, tool_name: r.name, success: r.success })),
-          user_input: rd.user_input ?? null,
+          pending_tool_calls: ((d.pending_tool_calls ?? []) as Data[]).map((c) => ({ tool_call_id: c.id, tool_name: c.name, target: c.target })),
+          paused_at: at,
+          resumed_at: ts(resumed),
+          wait_duration_ms: e.createdAt && resumed ? Math.trunc(resumed.getTime() - e.createdAt.getTime()) : null,
+          submitted_results: ((pair?.submittedResults ?? []) as Data[]).map((r) => ({ call_id: r.call_id, tool_name: r.name, success: r.success })),
+          user_input: pair?.userInput ?? null,
         });
         break;
       }
       case "run.completed":
-        nodes.push({ type: "finish", sequence_index: e.sequence_index, status: d.status, timestamp: e.created_at });
+        nodes.push({ ...base, type: "finish", status: d.status, timestamp: at });
         break;
       case "run.error":
-        nodes.push({ type: "error", sequence_index: e.sequence_index, error: d.error ?? null, timestamp: e.created_at });
+        nodes.push({ ...base, type: "error", error: d.error ?? null, timestamp: at });
         break;
       case "run.cancelled":
-        nodes.push({ type: "cancelled", sequence_index: e.sequence_index, timestamp: e.created_at });
+        nodes.push({ ...base, type: "cancelled", timestamp: at });
         break;
       default: {
-        const known = GOVERNANCE[e.event_type];
+        const known = GOVERNANCE[e.eventType];
         if (!known) break;
-        nodes.push({ type: "governance_event", sequence_index: e.sequence_index, iteration: e.iteration_index, event_type: e.event_type, severity: known[0], title: known[1], data: d, timestamp: e.created_at });
+        nodes.push({ ...base, type: "governance_event", iteration: e.iterationIndex, event_type: e.eventType, severity: known[0], title: known[1], data: d, timestamp: at });
       }
     }
-  });
+  }
   return nodes;
 }

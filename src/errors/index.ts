@@ -12,6 +12,7 @@ export { RunAlreadyTerminalError } from "./run-already-terminal-error.js";
 export { InvalidToolResultError } from "./invalid-tool-result-error.js";
 export { PersistenceNotConfiguredError } from "./persistence-not-configured-error.js";
 export { SchemaNotInitializedError } from "./schema-not-initialized-error.js";
+export { DatabaseNotFoundError } from "./database-not-found-error.js";
 export { IdempotencyConflictError } from "./idempotency-conflict-error.js";
 export { RunAlreadyActiveError } from "./run-already-active-error.js";
 export { StructuredOutputValidationError } from "./structured-output-validation-error.js";

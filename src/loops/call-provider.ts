@@ -1,5 +1,6 @@
 import type { LLMRequest } from "../llm/provider.js";
-import { fallbackStream } from "../llm/provider.js";
+import { checkUsage } from "../llm/check-usage.js";
+import { fallbackStream, providerName } from "../llm/provider.js";
 import { providerCallScope } from "../llm/shared/call-context.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { ProviderStreamEvent, RunEvent } from "../types/run-event.js";
@@ -43,7 +44,10 @@ async function* streamOrComplete(
     iteration,
     emit: (eventType, data) => ctx.hooks.governance(ctx.runId, eventType, iteration, data, null),
   });
-  if (!ctx.streaming) return await raceAbort(inScope(() => Promise.resolve().then(() => ctx.provider.complete(request))), ctx.signal);
+  if (!ctx.streaming) {
+    const response = await raceAbort(inScope(() => Promise.resolve().then(() => ctx.provider.complete(request))), ctx.signal);
+    return checkUsage(response, providerName(ctx.provider));
+  }
   const source = ctx.provider.stream ? ctx.provider.stream(request) : fallbackStream(ctx.provider, request);
   const iterator = source[Symbol.asyncIterator]();
   const runId = ctx.runId;
@@ -77,7 +81,7 @@ async function* streamOrComplete(
           if (restOfReasoning) yield { type: "reasoning_delta", runId, text: restOfReasoning };
           const restOfText = holdText ? "" : (text?.flush() ?? "");
           if (restOfText) yield { type: "text_delta", runId, text: restOfText };
-          return event.response;
+          return checkUsage(event.response, providerName(ctx.provider));
         }
       }
     }

@@ -30,6 +30,7 @@ export interface RunDetail extends RunSummary {
   readonly answer: string | null;
   readonly error: string | null;
   readonly failureReason: string | null;
+  readonly tenantId: string | null;
 }
 
 /** One `run_events` row. */
@@ -40,6 +41,8 @@ export interface StoredEvent {
   readonly correlationId: string | null;
   readonly data: unknown;
   readonly createdAt: Date | null;
+  /** The row id (a ULID). */
+  readonly id: string;
 }
 
 /** One LLM call (`llm_interactions`). */
@@ -60,6 +63,10 @@ export interface LLMCall {
   readonly createdAt: Date | null;
   readonly reasoningTokens: number | null;
   readonly reasoning: string | null;
+  /** What the runtime asked, provider-neutral: `{messages, tools}`. */
+  readonly semanticRequest: unknown;
+  /** What the model answered, provider-neutral: `{text?, tool_calls?, reasoning?, usage}` or `null`. */
+  readonly semanticResponse: unknown;
 }
 
 /** One completed tool call (`tool_calls`). */
@@ -75,6 +82,8 @@ export interface ToolInvocation {
   readonly error: string | null;
   readonly durationMs: number | null;
   readonly createdAt: Date | null;
+  /** The row id (a ULID). */
+  readonly id: string;
 }
 
 /** One conversation message (`react_traces`). */
@@ -84,6 +93,8 @@ export interface TraceEntry {
   readonly orderIndex: number;
   readonly meta: unknown;
   readonly createdAt: Date | null;
+  /** The row id (a ULID). */
+  readonly id: string;
 }
 
 /** A pause and the resume that ended it (or `null`s while it is still waiting). */

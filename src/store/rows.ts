@@ -62,6 +62,7 @@ export function toRunDetail(a: StoreAdapter, r: AgentRunsRow): RunDetail {
     failureReason: r.failure_reason,
     totalReasoningTokens: s.totalReasoningTokens,
     metadata: s.metadata,
+    tenantId: r.tenant_id,
   };
 }
 
@@ -73,6 +74,7 @@ export function toStoredEvent(a: StoreAdapter, r: RunEventsRow): StoredEvent {
     correlationId: r.correlation_id,
     data: a.readJson(r.data),
     createdAt: a.readTimestamp(r.created_at),
+    id: r.id,
   };
 }
 
@@ -95,6 +97,8 @@ export function toLlmCall(a: StoreAdapter, r: LlmInteractionsRow): LLMCall {
     createdAt: a.readTimestamp(r.created_at),
     reasoningTokens: r.reasoning_tokens,
     reasoning: semantic && typeof semantic === "object" && typeof semantic.reasoning === "string" ? semantic.reasoning : null,
+    semanticRequest: a.readJson(r.semantic_request),
+    semanticResponse: semantic,
   };
 }
 
@@ -111,9 +115,11 @@ export function toToolInvocation(a: StoreAdapter, r: ToolCallsRow): ToolInvocati
     error: r.error_message,
     durationMs: r.duration_ms,
     createdAt: a.readTimestamp(r.created_at),
+    id: r.id,
   };
 }
 
 export function toTraceEntry(a: StoreAdapter, r: ReactTracesRow): TraceEntry {
-  return { role: r.role, content: r.content, orderIndex: r.order_index, meta: a.readJson(r.meta), createdAt: a.readTimestamp(r.created_at) };
+  return { role: r.role, content: r.content, orderIndex: r.order_index, meta: a.readJson(r.meta), createdAt: a.readTimestamp(r.created_at), id: r.id };
 }
+

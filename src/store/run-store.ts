@@ -33,6 +33,8 @@ export interface RunFilters {
   readonly startedAfter?: Date;
   /** Exclusive. */
   readonly startedBefore?: Date;
+  /** Runs whose id starts with this text (ids are upper-case ULIDs). */
+  readonly runIdPrefix?: string;
   /** Top-level `metadata` keys; type and value must match; AND across keys. */
   readonly metadataFilter?: MetadataFilter;
   /** Only runs inside this scope (applied together with the filters above). */
@@ -89,6 +91,13 @@ export interface RunStoreOptions {
    * on. Writes from this process are always pushed. @default 500
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Open a SQLite file read-only: a missing file throws `DatabaseNotFoundError`
+   * and one without dendrux tables `SchemaNotInitializedError`; nothing is ever
+   * created. PostgreSQL ignores it (the store only reads either way).
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
@@ -125,14 +134,32 @@ export class RunStore implements AsyncDisposable {
   }
 
   /**
-   * Opens its own connection (closed by `close()`); creates no tables. On
+   * Opens its own connection on first use (closed by `close()`). On SQLite the
+   * schema is created then, like an agent's, so a fresh file reads as empty
+   * (unless `readOnly`); on PostgreSQL a database that was never migrated
+   * throws `SchemaNotInitializedError` with the `dendrux db migrate` hint. On
    * PostgreSQL, live streams `LISTEN` on one extra connection, opened at the
    * first stream.
    */
   static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
-    const dialect = createDialect(target);
-    return new RunStore(() => dialect.createKysely(), dialect.adapter, true, target.kind === "postgres" ? target.connectionString : null, options);
+    const dialect = createDialect(target, { readOnly: options.readOnly === true });
+    return new RunStore(
+      async () => {
+        const db = await dialect.createKysely();
+        try {
+          await dialect.prepare(db);
+        } catch (error) {
+          await db.destroy();
+          throw error;
+        }
+        return db;
+      },
+      dialect.adapter,
+      true,
+      target.kind === "postgres" ? target.connectionString : null,
+      options,
+    );
   }
 
   /**
@@ -153,7 +180,14 @@ export class RunStore implements AsyncDisposable {
 
   #conn(): Promise<Kysely<Database>> {
     if (this.#closed) return Promise.reject(new Error("RunStore is closed."));
-    this.#opened ??= this.#db();
+    if (!this.#opened) {
+      const opening = this.#db();
+      // A failed open (missing file, unmigrated database) is retried by the next call.
+      opening.catch(() => {
+        if (this.#opened === opening) this.#opened = null;
+      });
+      this.#opened = opening;
+    }
     return this.#opened;
   }
 
@@ -170,6 +204,12 @@ export class RunStore implements AsyncDisposable {
     if (filters.agentName !== undefined) where.push(sql<SqlBool>`agent_name = ${filters.agentName}`);
     if (filters.parentRunId !== undefined) where.push(sql<SqlBool>`parent_run_id = ${filters.parentRunId}`);
     if (filters.tenantId !== undefined) where.push(sql<SqlBool>`tenant_id = ${filters.tenantId}`);
+    if (filters.runIdPrefix !== undefined) {
+      if (typeof filters.runIdPrefix !== "string" || !/^[0-9A-Za-z]*$/.test(filters.runIdPrefix)) {
+        throw new ValidationError({ field: "runIdPrefix", message: "runIdPrefix must contain only letters and digits." });
+      }
+      if (filters.runIdPrefix !== "") where.push(sql<SqlBool>`id LIKE ${`${filters.runIdPrefix}%`}`);
+    }
     for (const [name, value, op] of [
       ["startedAfter", filters.startedAfter, ">="],
       ["startedBefore", filters.startedBefore, "<"],
@@ -392,6 +432,22 @@ export class RunStore implements AsyncDisposable {
     }
     if (open) emit(open, null);
     return pairs;
+  }
+
+  /** How many times each run paused (`run.paused` events), in one query; runs that never paused are `0`. */
+  async countPauses(runIds: readonly string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(runIds.map((id) => [id, 0]));
+    if (runIds.length === 0) return counts;
+    const db = await this.#conn();
+    const rows = await db
+      .selectFrom("run_events")
+      .select(["agent_run_id", (eb) => eb.fn.countAll().as("n")])
+      .where("event_type", "=", "run.paused")
+      .where("agent_run_id", "in", [...runIds])
+      .groupBy("agent_run_id")
+      .execute();
+    for (const row of rows) counts[row.agent_run_id] = Number(row.n);
+    return counts;
   }
 
   /** Placeholder → real value for a run with PII redaction; `{}` otherwise. */

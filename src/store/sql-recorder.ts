@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { providerName } from "../llm/provider.js";
 import type { LLMResponse } from "../types/llm-response.js";
@@ -82,7 +83,7 @@ export class SqlRecorder implements Notifier {
 
   async onLlmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
     const w = this.#w;
-    const { adapter } = w;
+    const { adapter, db } = w;
     const id = newId();
     const u = response.usage;
     const model = response.model ?? this.#agent.model;
@@ -118,27 +119,48 @@ export class SqlRecorder implements Notifier {
         "save_llm_interaction",
       ),
     );
+    // The usage row and the run's running totals go in one transaction, so a
+    // paused, cancelled or failed run shows what it spent; `finish` and
+    // `cancel` later write the same sums from the run state.
     const usageRow = bestEffort("save usage", runId, () =>
-      w.append(
-        "token_usage",
-        {
-          id: newId(),
-          agent_run_id: runId,
-          iteration_index: iteration,
-          model,
-          provider,
-          input_tokens: u.inputTokens,
-          output_tokens: u.outputTokens,
-          cost_usd: u.costUsd,
-          duration_ms: null,
-          cache_read_input_tokens: u.cacheReadInputTokens,
-          cache_creation_input_tokens: u.cacheCreationInputTokens,
-          reasoning_tokens: u.reasoningTokens,
-          meta: adapter.json(null),
-          created_at: now,
-        },
-        "save_usage",
-      ),
+      db.transaction().execute(async (trx) => {
+        // The run's totals first, and only while the run is still running here: nothing is added to a run finalized elsewhere.
+        const totals = await trx
+          .updateTable("agent_runs")
+          .set({
+            total_input_tokens: sql`total_input_tokens + ${u.inputTokens}`,
+            total_output_tokens: sql`total_output_tokens + ${u.outputTokens}`,
+            ...(u.costUsd !== null ? { total_cost_usd: sql`COALESCE(total_cost_usd, 0) + ${u.costUsd}` } : {}),
+            ...(u.cacheReadInputTokens !== null ? { total_cache_read_tokens: sql`COALESCE(total_cache_read_tokens, 0) + ${u.cacheReadInputTokens}` } : {}),
+            ...(u.cacheCreationInputTokens !== null ? { total_cache_creation_tokens: sql`COALESCE(total_cache_creation_tokens, 0) + ${u.cacheCreationInputTokens}` } : {}),
+            ...(u.reasoningTokens !== null ? { total_reasoning_tokens: sql`COALESCE(total_reasoning_tokens, 0) + ${u.reasoningTokens}` } : {}),
+            iteration_count: sql`CASE WHEN iteration_count < ${iteration} THEN ${iteration} ELSE iteration_count END`,
+            updated_at: now,
+          })
+          .where("id", "=", runId)
+          .where("status", "=", "running")
+          .executeTakeFirst();
+        if (Number(totals.numUpdatedRows) === 0) return;
+        await trx
+          .insertInto("token_usage")
+          .values({
+            id: newId(),
+            agent_run_id: runId,
+            iteration_index: iteration,
+            model,
+            provider,
+            input_tokens: u.inputTokens,
+            output_tokens: u.outputTokens,
+            cost_usd: u.costUsd,
+            duration_ms: null,
+            cache_read_input_tokens: u.cacheReadInputTokens,
+            cache_creation_input_tokens: u.cacheCreationInputTokens,
+            reasoning_tokens: u.reasoningTokens,
+            meta: adapter.json(null),
+            created_at: now,
+          })
+          .execute();
+      }),
     );
     await Promise.all([interaction, usageRow]);
     await w.event(

@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listRunsCommand, tracesCommand } from "../../src/cli/read-commands.js";
+import type { Output } from "../../src/cli/cli-context.js";
+import { runsCommand, tracesCommand } from "../../src/cli/read-commands.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { loadGolden, loadReferenceDatabase } from "./reference-fixtures.js";
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, ""); // eslint-disable-line no-control-regex
+
+/** An `Output` that collects what a command prints, as a pipe would get it (no terminal: no colours, tab-separated). */
+function collect(): { out: Output; lines: string[]; json: unknown[] } {
+  const lines: string[] = [];
+  const json: unknown[] = [];
+  const identity = (s: string) => s;
+  const colors = new Proxy({}, { get: () => identity }) as Output["colors"];
+  return { lines, json, out: { tty: false, colors, line: (text = "") => void lines.push(plain(text)), json: (value) => void json.push(value) } };
+}
 
 /** `dendrux runs` and `dendrux traces` over a database the Python reference wrote (the CLI reads DENDRUX_DATABASE_URL). */
 describeEachBackend("the CLI over runs the Python reference wrote", (backend) => {
@@ -22,11 +32,11 @@ describeEachBackend("the CLI over runs the Python reference wrote", (backend) =>
   });
 
   it("dendrux runs lists every run, waiting ones included", async () => {
-    const lines: string[] = [];
-    expect(await listRunsCommand({ limit: 100, offset: 0 }, (l) => lines.push(plain(l)))).toBe(0);
-    const listed = lines.slice(2).map((l) => l.split(/\s+/));
-    expect(listed.map((cells) => cells[0]).sort()).toEqual(Object.values(runs).sort());
-    const statusOf = (id: string) => listed.find((cells) => cells[0] === id)![2];
+    const { out, json } = collect();
+    expect(await runsCommand({ limit: 100, offset: 0, json: true }, out)).toBe(0);
+    const listed = json[0] as { run_id: string; status: string }[];
+    expect(listed.map((r) => r.run_id).sort()).toEqual(Object.values(runs).sort());
+    const statusOf = (id: string) => listed.find((r) => r.run_id === id)!.status;
     expect(statusOf(runs.approval_waiting)).toBe("waiting_approval");
     expect(statusOf(runs.client_waiting)).toBe("waiting_client_tool");
     expect(statusOf(runs.clarification_waiting)).toBe("waiting_human_input");
@@ -34,8 +44,8 @@ describeEachBackend("the CLI over runs the Python reference wrote", (backend) =>
   });
 
   it("dendrux traces shows a reference run's conversation and tool calls", async () => {
-    const lines: string[] = [];
-    expect(await tracesCommand(runs.server_tool_success, { tools: true }, (l) => lines.push(plain(l)))).toBe(0);
+    const { out, lines } = collect();
+    expect(await tracesCommand(runs.server_tool_success, { tools: true, json: false }, out)).toBe(0);
     const text = lines.join("\n");
     expect(text).toContain(`Run ${runs.server_tool_success}`);
     expect(text).toContain("Support  •  success  •  2 iterations  •  model: mock-1");

@@ -69,8 +69,8 @@ describeEachBackend("dashboard in a real browser", (backend) =>
 
       await page.locator(`tr[data-run="${finished}"]`).click();
       await page.getByTestId("timeline").waitFor();
-      const titles = await page.locator("[data-testid=node] .title").allTextContents();
-      expect(titles.map((t) => t.slice(2))).toEqual(["Run Started", "LLM Call: mock", "Server Tool: add", "LLM Call: mock", "Finish: Success"]);
+      const titles = await page.locator("[data-testid=node] .title .label").allTextContents();
+      expect(titles).toEqual(["Run Started", "LLM Call: mock", "Server Tool: add", "LLM Call: mock", "Finish: Success"]);
       await page.locator("[data-testid=node]").nth(2).click();
       await page.getByTestId("payload").waitFor();
       expect(JSON.parse((await page.getByTestId("payload").textContent())!)).toMatchObject({ type: "tool_call", tool_name: "add", params: { a: 1, b: 2 }, result: 3 });

@@ -26,7 +26,8 @@ describeEachBackend("schema", (backend) => {
 
   const inspect = <T>(fn: Parameters<typeof withDatabase<T>>[1]) => withDatabase(database.url, fn);
 
-  it("creates (SQLite) or requires (PostgreSQL) the six tables", async () => {
+  // Starts four real `dendrux` processes on PostgreSQL: slow on a loaded machine.
+  it("creates (SQLite) or requires (PostgreSQL) the six tables", { timeout: 90_000 }, async () => {
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });
     if (backend.name === "postgres") {
       const error = await agent.run("x").catch((e: unknown) => e);
@@ -67,7 +68,7 @@ describeEachBackend("schema", (backend) => {
         "ix_agent_runs_tenant_id",
       ]);
     }
-  }, 90_000);
+  });
 
   it("enforces foreign keys: children rows cascade, a deleted parent unlinks its child runs", async () => {
     const agent = new Agent({ provider: new MockLLM(["hi"]), prompt: "p", databaseUrl: database.url });

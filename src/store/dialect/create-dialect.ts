@@ -3,6 +3,7 @@ import { PostgresStoreDialect } from "./postgres/postgres-dialect.js";
 import { SqliteStoreDialect } from "./sqlite/sqlite-dialect.js";
 import type { StoreDialect } from "./store-dialect.js";
 
-export function createDialect(target: DatabaseTarget): StoreDialect {
-  return target.kind === "sqlite" ? new SqliteStoreDialect(target.path, target.memory) : new PostgresStoreDialect(target.connectionString);
+/** `readOnly` applies to SQLite files (opened without write access, never created); PostgreSQL ignores it. */
+export function createDialect(target: DatabaseTarget, options: { readOnly?: boolean } = {}): StoreDialect {
+  return target.kind === "sqlite" ? new SqliteStoreDialect(target.path, target.memory, options.readOnly ?? false) : new PostgresStoreDialect(target.connectionString);
 }

@@ -1,6 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Expression, Kysely, type SqlBool, SqliteDialect, sql } from "kysely";
+import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
+import { DatabaseNotFoundError } from "../../../errors/database-not-found-error.js";
 import type { Database } from "../../schema.js";
 import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-schema.js";
 import { jsonText } from "../json-values.js";
@@ -79,25 +81,41 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly adapter = sqliteAdapter;
   readonly #path: string;
   readonly #memory: boolean;
+  readonly #readOnly: boolean;
 
-  constructor(path: string, memory: boolean) {
+  /** `readOnly` opens an existing file without write access and never creates one. */
+  constructor(path: string, memory: boolean, readOnly = false) {
     this.#path = path;
     this.#memory = memory;
+    this.#readOnly = readOnly && !memory;
+  }
+
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   async createKysely(): Promise<Kysely<Database>> {
     const { default: BetterSqlite3 } = await import("better-sqlite3");
-    if (!this.#memory) mkdirSync(dirname(this.#path), { recursive: true });
-    const database = new BetterSqlite3(this.#memory ? ":memory:" : this.#path) as unknown as SqliteDatabase;
+    if (this.#readOnly) {
+      if (!existsSync(this.#path)) throw new DatabaseNotFoundError({ path: this.#path });
+    } else if (!this.#memory) {
+      mkdirSync(dirname(this.#path), { recursive: true });
+    }
+    const database = new BetterSqlite3(this.#memory ? ":memory:" : this.#path, this.#readOnly ? { readonly: true, fileMustExist: true } : {}) as unknown as SqliteDatabase;
     database.pragma("busy_timeout = 5000");
-    if (!this.#memory) database.pragma("journal_mode = WAL");
-    database.pragma("synchronous = NORMAL");
+    if (!this.#memory && !this.#readOnly) database.pragma("journal_mode = WAL");
+    if (!this.#readOnly) database.pragma("synchronous = NORMAL");
     // The reference never turns foreign keys on; we do, so cascades work.
     database.pragma("foreign_keys = ON");
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
   }
 
   async prepare(db: Kysely<Database>): Promise<void> {
+    if (this.#readOnly) {
+      const row = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'agent_runs'`.execute(db);
+      if (Number(row.rows[0]?.n ?? 0) === 0) throw new SchemaNotInitializedError({ sqlitePath: this.#path });
+      return;
+    }
     for (const statement of [...SQLITE_SCHEMA, ...SQLITE_EXTRA_INDEXES]) await sql.raw(statement).execute(db);
   }
 }
