@@ -40,15 +40,7 @@ export function parseDecisions(body: unknown, pendingIds: readonly string[]): Ca
  * the dashboard decides how a batch is submitted.
  */
 export function submitDecisions(agent: Agent, runId: string, decisions: readonly CallDecision[]): Promise<RunResult> {
-  const approved = decisions.every((d) => d.approved);
-  const rejected = decisions.every((d) => !d.approved);
-  if (!approved && !rejected) {
-    return Promise.reject(
-      new ValidationError({ field: "decisions", message: "This version of dendrux decides a batch as a whole: approve every call or reject every call." }),
-    );
-  }
-  const reason = decisions.find((d) => d.reason)?.reason;
-  return agent.submitApproval(runId, approved ? { approved: true } : { approved: false, ...(reason ? { rejectionReason: reason } : {}) });
+  return agent.submitApproval(runId, { decisions: decisions.map((d) => ({ callId: d.callId, approved: d.approved, ...(d.reason ? { reason: d.reason } : {}) })) });
 }
 
 /** `{"results": [{"call_id", "payload", "success"?}]}` → tool results for the pending client calls. */
