@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { Agent } from "../agent/agent.js";
 import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
-import { createDialect } from "../store/dialect/create-dialect.js";
+import { createDialect, openPrepared } from "../store/dialect/create-dialect.js";
 import { RunStore } from "../store/run-store.js";
 import { SqlPersistence } from "../store/sql-persistence.js";
 import { makeDashboardApp } from "./dashboard-app.js";
@@ -35,13 +35,7 @@ export interface Dashboard extends AsyncDisposable {
 export async function openDashboard(options: DashboardOptions): Promise<Dashboard> {
   const target = parseDatabaseUrl(options.databaseUrl);
   const dialect = createDialect(target);
-  const db = await dialect.createKysely();
-  try {
-    await dialect.prepare(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = await openPrepared(dialect);
   const store = RunStore.fromKysely(db, dialect.kind);
   const writes = new SqlPersistence(db, dialect.adapter, databaseIdentity(target), false);
   const app = makeDashboardApp({

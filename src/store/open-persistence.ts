@@ -1,6 +1,6 @@
 import type { Persistence } from "../runtime/persistence.js";
 import { databaseIdentity, parseDatabaseUrl } from "./database-url.js";
-import { createDialect } from "./dialect/create-dialect.js";
+import { createDialect, openPrepared } from "./dialect/create-dialect.js";
 import { SqlPersistence } from "./sql-persistence.js";
 
 /**
@@ -10,13 +10,7 @@ import { SqlPersistence } from "./sql-persistence.js";
 export async function openPersistence(url: string): Promise<Persistence> {
   const target = parseDatabaseUrl(url);
   const dialect = createDialect(target);
-  const db = await dialect.createKysely();
-  try {
-    await dialect.prepare(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = await openPrepared(dialect);
   return new SqlPersistence(db, dialect.adapter, databaseIdentity(target), true);
 }
 

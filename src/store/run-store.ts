@@ -3,7 +3,7 @@ import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { RunStatus } from "../types/run-status.js";
 import { parseDatabaseUrl } from "./database-url.js";
-import { createDialect } from "./dialect/create-dialect.js";
+import { createDialect, openPrepared } from "./dialect/create-dialect.js";
 import { postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
 import { PostgresListener } from "./dialect/postgres/postgres-listener.js";
 import { sqliteAdapter } from "./dialect/sqlite/sqlite-dialect.js";
@@ -145,16 +145,7 @@ export class RunStore implements AsyncDisposable {
     const target = parseDatabaseUrl(url);
     const dialect = createDialect(target, { readOnly: options.readOnly === true });
     return new RunStore(
-      async () => {
-        const db = await dialect.createKysely();
-        try {
-          await dialect.prepare(db);
-        } catch (error) {
-          await db.destroy();
-          throw error;
-        }
-        return db;
-      },
+      () => openPrepared(dialect),
       dialect.adapter,
       true,
       target.kind === "postgres" ? target.connectionString : null,
