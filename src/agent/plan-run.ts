@@ -83,6 +83,9 @@ seed?: RunSeed,
   if (options.metadata !== undefined && !isPlainObject(options.metadata)) {
     throw new ValidationError({ field: "metadata", message: "metadata must be a plain object of JSON values." });
   }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new ValidationError({ field: "signal", message: "signal must be an AbortSignal (e.g. AbortSignal.timeout(30_000) or an AbortController's signal)." });
+  }
   if (options.tenantId !== undefined && typeof options.tenantId !== "string") {
     throw new ValidationError({ field: "tenantId", message: "tenantId must be a string." });
   }

@@ -243,7 +243,7 @@ describeEachBackend("dendrux CLI over real runs", (backend) => {
     await agent.submitToolResults(client, [{ callId: pending.pauses[0]!.pending_tool_calls[0]!.id, name: "read_range", payload: "42" } as never]);
     await agent.close();
     expect(await exited).toBe(0);
-    expect(out).toContain("run.resumed");
+    expect(out, out).toContain("run.resumed");
     expect(out).toMatch(/run\.completed {2}success\nsuccess {2}• {2}2 iterations/);
   });
 

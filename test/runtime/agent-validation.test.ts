@@ -152,6 +152,7 @@ describe("run option rules", () => {
   it("refuses idempotency keys without a database and bad metadata", async () => {
     await expect(agent.run("q", { idempotencyKey: "k" })).rejects.toThrow(/requires persistence/);
     await expect(agent.run("q", { metadata: [] as never })).rejects.toThrow(/metadata must be a plain object/);
+    await expect(agent.run("q", { signal: 98381498 as never })).rejects.toThrow("signal must be an AbortSignal");
   });
 });
 

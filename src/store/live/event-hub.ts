@@ -151,8 +151,8 @@ export class EventHub {
       });
       const pollMs = this.#pollMs();
       if (pollMs !== null) {
+        // Not unref'd: a reader waiting on the thread keeps the process alive.
         created.poller = setInterval(() => this.#refreshThread(created), pollMs);
-        created.poller.unref?.();
       }
       this.#threads.set(key, created);
       channel = created;

@@ -68,8 +68,8 @@ export class RunChannel {
     });
     this.ready.catch(() => undefined);
     if (options.pollIntervalMs !== null) {
+      // Not unref'd: a reader waiting on the run keeps the process alive, as a socket would.
       this.#poller = setInterval(() => this.#isReady && this.refresh(), options.pollIntervalMs);
-      this.#poller.unref?.();
     }
   }
 
