@@ -136,7 +136,11 @@ export async function delegationJson(store: RunStore, run: RunDetail) {
       complete = false;
       break;
     }
-    parent ??= { ...brief(up), resolved: true };
+    // Key order as the reference writes it: run_id, resolved, then the brief.
+    if (!parent) {
+      const { run_id, ...rest } = brief(up);
+      parent = { run_id, resolved: true, ...rest };
+    }
     ancestry.unshift(brief(up));
     cursor = up.parentRunId;
   }

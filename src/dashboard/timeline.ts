@@ -1,5 +1,5 @@
 import type { PausePair, StoredEvent, ToolInvocation, TraceEntry } from "../store/records.js";
-import { isoMicros } from "../store/precise-time.js";
+import { epochMicros, isoMicros } from "../store/precise-time.js";
 
 type Json = Record<string, unknown>;
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -43,12 +43,12 @@ export function buildTimeline(events: readonly StoredEvent[], traces: readonly T
     const at = ts(e.createdAt);
     switch (e.eventType) {
       case "run.started":
-        nodes.push({ ...base, type: "run_started", agent_name: d.agent_name ?? null, timestamp: at });
+        nodes.push({ type: "run_started", ...base, agent_name: d.agent_name ?? null, timestamp: at });
         break;
       case "llm.completed":
         nodes.push({
-          ...base,
           type: "llm_call",
+          ...base,
           iteration: e.iterationIndex,
           input_tokens: d.input_tokens ?? 0,
           output_tokens: d.output_tokens ?? 0,
@@ -65,8 +65,8 @@ export function buildTimeline(events: readonly StoredEvent[], traces: readonly T
       case "tool.completed": {
         const row = e.correlationId ? toolRows.get(e.correlationId) : undefined;
         nodes.push({
-          ...base,
           type: "tool_call",
+          ...base,
           iteration: e.iterationIndex,
           tool_call_id: e.correlationId,
           tool_name: d.tool_name,
@@ -84,32 +84,33 @@ export function buildTimeline(events: readonly StoredEvent[], traces: readonly T
         const pair = pauseAt.get(e.sequenceIndex);
         const resumed = pair?.resumeAt ?? null;
         nodes.push({
-          ...base,
           type: "pause_segment",
+          ...base,
           iteration: e.iterationIndex,
           pause_status: d.status,
           pending_tool_calls: ((d.pending_tool_calls ?? []) as Data[]).map((c) => ({ tool_call_id: c.id, tool_name: c.name, target: c.target })),
           paused_at: at,
           resumed_at: ts(resumed),
-          wait_duration_ms: e.createdAt && resumed ? Math.trunc(resumed.getTime() - e.createdAt.getTime()) : null,
+          // Seconds as a double, then milliseconds, truncated: the reference's arithmetic, so both report the same number.
+          wait_duration_ms: e.createdAt && resumed ? Math.trunc(((epochMicros(resumed) - epochMicros(e.createdAt)) / 1e6) * 1000) : null,
           submitted_results: ((pair?.submittedResults ?? []) as Data[]).map((r) => ({ call_id: r.call_id, tool_name: r.name, success: r.success })),
           user_input: pair?.userInput ?? null,
         });
         break;
       }
       case "run.completed":
-        nodes.push({ ...base, type: "finish", status: d.status, timestamp: at });
+        nodes.push({ type: "finish", ...base, status: d.status, timestamp: at });
         break;
       case "run.error":
-        nodes.push({ ...base, type: "error", error: d.error ?? null, timestamp: at });
+        nodes.push({ type: "error", ...base, error: d.error ?? null, timestamp: at });
         break;
       case "run.cancelled":
-        nodes.push({ ...base, type: "cancelled", timestamp: at });
+        nodes.push({ type: "cancelled", ...base, timestamp: at });
         break;
       default: {
         const known = GOVERNANCE[e.eventType];
         if (!known) break;
-        nodes.push({ ...base, type: "governance_event", iteration: e.iterationIndex, event_type: e.eventType, severity: known[0], title: known[1], data: d, timestamp: at });
+        nodes.push({ type: "governance_event", ...base, iteration: e.iterationIndex, event_type: e.eventType, severity: known[0], title: known[1], data: d, timestamp: at });
       }
     }
   }

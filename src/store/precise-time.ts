@@ -35,3 +35,9 @@ export function parseTimestampText(text: string): Date {
   }
   return dateWithMicros(epoch, micros);
 }
+
+/** Microseconds since the epoch, with the exact microseconds the database held. */
+export function epochMicros(date: Date): number {
+  const micros = MICROS.get(date) ?? date.getUTCMilliseconds() * 1000;
+  return Math.floor(date.getTime() / 1000) * 1_000_000 + micros;
+}

@@ -110,3 +110,14 @@ const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUp
 export function camelRecord(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [camel(k), v]));
 }
+
+/**
+ * Our record(s) with only the fields the reference's record has, in our order: fields we add (row ids, metadata,
+ * tenant) are additions; every field the reference has must be there, with its value, in its order.
+ */
+export function referenceFields(ours: unknown, theirs: unknown): unknown {
+  if (Array.isArray(ours) && Array.isArray(theirs)) return ours.map((o, i) => referenceFields(o, theirs[i]));
+  if (ours === null || typeof ours !== "object" || theirs === null || typeof theirs !== "object" || ours instanceof Date) return ours;
+  const keep = new Set(Object.keys(theirs));
+  return Object.fromEntries(Object.entries(ours).filter(([k]) => keep.has(k)));
+}
