@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { isPlainObject } from "../util/is-plain-object.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { LLMProvider, ProviderCallOptions } from "../llm/provider.js";
 import type { Loop } from "../loops/loop.js";
@@ -129,9 +130,6 @@ export interface RunOptions<TOutput = unknown> extends Omit<ProviderCallOptions,
   readonly maxDelegationDepth?: number | null;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /** Validates an approval decision's shape (before anything is read or written). */
 export function approvalInput(decision: ApprovalDecision): ResumeInput {

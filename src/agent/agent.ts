@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { isPlainObject } from "../util/is-plain-object.js";
 import type { LLMProvider } from "../llm/provider.js";
 import type { Loop } from "../loops/loop.js";
 import { ReActLoop } from "../loops/react-loop.js";
@@ -38,9 +39,6 @@ import type { ToolSource } from "../types/tool-source.js";
 import { logger } from "../util/logger.js";
 
 const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 } as const;
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /** `databaseUrl`, else `DENDRUX_DATABASE_URL`; an empty one is a mistake, never "no database". */
 function databaseUrlOf(option: string | undefined): string | null {

@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { isPlainObject } from "../util/is-plain-object.js";
 import { outputJsonSchema } from "../llm/shared/output-schema.js";
 import type { RunState } from "../loops/loop.js";
 import { outputTypeName } from "../loops/single-call.js";
@@ -49,9 +50,6 @@ const RUN_OPTION_KEYS = new Set([
   "maxDelegationDepth",
 ]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /**
  * Validates a run's input and options and builds its plan. Nothing is written
