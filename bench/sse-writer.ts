@@ -13,7 +13,7 @@ const dialect = createDialect(parseDatabaseUrl(url));
 const db = await dialect.createKysely();
 const writers = await Promise.all(runIds.map((id) => RunWriter.resume(db, dialect.adapter, id)));
 for (let i = 0; i < Number(count); i++) {
-  for (const writer of writers) await writer.event("bench.tick", { t: performance.timeOrigin + performance.now() });
+  for (const writer of writers) await writer.emit("bench.tick", { t: performance.timeOrigin + performance.now() });
   await new Promise((r) => setTimeout(r, Number(gapMs)));
 }
 await db.destroy();

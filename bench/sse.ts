@@ -134,7 +134,7 @@ async function scenario(kind: "sqlite" | "postgres", url: string, viewers: numbe
   const env = await setUp(url, kind, 500);
   const writers = env.runIds.map((id) => new RunWriter(env.db, env.adapter, id));
   // One event per run first: a viewer counts as connected once it has read it.
-  for (const w of writers) await w.event("bench.ready", {});
+  for (const w of writers) await w.emit("bench.ready", {});
   const clients = spawn(process.execPath, ["--import", "tsx", join(root, "bench/sse-clients.ts"), env.base, String(viewers), String(EVENTS_PER_RUN), "30000", ...env.runIds], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
@@ -148,7 +148,7 @@ async function scenario(kind: "sqlite" | "postgres", url: string, viewers: numbe
   const t0 = performance.now();
   if (writer === "same") {
     for (let i = 0; i < EVENTS_PER_RUN; i++) {
-      for (const w of writers) await w.event("bench.tick", { t: now() });
+      for (const w of writers) await w.emit("bench.tick", { t: now() });
       await sleep(GAP_MS);
     }
   } else {
@@ -170,7 +170,7 @@ async function reconnects(kind: "sqlite" | "postgres", url: string, total: numbe
   const writing = (async () => {
     const w = new RunWriter(env.db, env.adapter, runId);
     for (let i = 0; i < total; i++) {
-      await w.event("bench.tick", { i });
+      await w.emit("bench.tick", { i });
       if (i % 200 === 199) await sleep(10);
     }
   })();

@@ -18,5 +18,6 @@ export { RunAlreadyActiveError } from "./run-already-active-error.js";
 export { StructuredOutputValidationError } from "./structured-output-validation-error.js";
 export { DelegationDepthExceededError } from "./delegation-depth-exceeded-error.js";
 export { RunFailedError } from "./run-failed-error.js";
+export { RunStartFailedError } from "./run-start-failed-error.js";
 export { PendingToolMismatchError } from "./pending-tool-mismatch-error.js";
 export { ProviderError, ProviderTimeoutError, ProviderConnectionError } from "./provider-error.js";

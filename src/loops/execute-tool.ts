@@ -40,6 +40,8 @@ class ToolTimeoutError extends Error {}
  */
 export async function executeTool(tool: AnyTool | undefined, call: ToolCall, runId: string, runSignal: AbortSignal): Promise<ToolResult> {
   if (!tool || !tool.execute) return unknownToolResult(call);
+  // A run cancelled before its tool starts never starts it.
+  if (runSignal.aborted) throw runSignal.reason;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 

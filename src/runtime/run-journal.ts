@@ -21,11 +21,22 @@ export interface RunJournal {
   readonly lostLease: DendruxError | null;
   /** The run no longer executes here: stop renewing its lease. Idempotent. */
   release(): void;
+  /** Whether a cancel was requested, as of the last step committed (the check rides on the step's write). */
   isCancelRequested(): Promise<boolean>;
+  /**
+   * Commits the evidence recorded so far. Evidence is committed at step
+   * boundaries (before a tool runs, with a pause or the end); a stream calls
+   * this before handing its consumer an event.
+   */
+  flush(): Promise<void>;
   /** Persists a pause; a cancel requested meanwhile wins and finalizes the run instead. */
   pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled">;
-  /** Terminal success / max_iterations / error result. `false` when another writer finalized first. */
-  finish(state: RunState, outcome: LoopOutcome): Promise<boolean>;
+  /**
+   * Terminal success / max_iterations / error result. A cancel requested
+   * before it wins (`"cancelled"`); when another writer finalized the run
+   * first, `lostLease` tells.
+   */
+  finish(state: RunState, outcome: LoopOutcome): Promise<"finished" | "cancelled">;
   /** The loop observed a cancel request. */
   cancel(state: RunState, outcome: LoopOutcome): Promise<boolean>;
   /** The stream consumer stopped before a terminal event. */
@@ -55,12 +66,14 @@ export class MemoryJournal implements RunJournal {
     return this.#signal.aborted;
   }
 
+  async flush(): Promise<void> {}
+
   async pause(): Promise<"paused" | "cancelled"> {
     return this.#signal.aborted ? "cancelled" : "paused";
   }
 
-  async finish(): Promise<boolean> {
-    return true;
+  async finish(): Promise<"finished" | "cancelled"> {
+    return "finished";
   }
 
   async cancel(): Promise<boolean> {

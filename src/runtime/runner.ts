@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import { DendruxError } from "../errors/dendrux-error.js";
 import { RunFailedError } from "../errors/run-failed-error.js";
+import { RunStartFailedError } from "../errors/run-start-failed-error.js";
 import type { ProviderCallOptions } from "../llm/provider.js";
 import type { LoopContext, LoopOutcome, RunState } from "../loops/loop.js";
 import { parseStructured } from "../loops/single-call.js";
@@ -108,7 +109,8 @@ async function persistOutcome(journal: RunJournal, state: RunState, outcome: Loo
     const placeholders = guard.unmapped(stored.outcome.answer);
     if (placeholders.length > 0) await journal.recorder?.onGovernanceEvent?.(runId, "guardrail.unmapped_placeholder", 0, { placeholders }, { correlationId: null });
   }
-  await journal.finish(stored.state, stored.outcome);
+  const finished = await journal.finish(stored.state, stored.outcome);
+  if (finished === "cancelled") return { status: "cancelled", answer: null, iterationCount: outcome.iterationCount };
   return outcome;
 }
 
@@ -157,6 +159,29 @@ function terminalEvent(runId: string, result: RunResult): RunEvent {
 }
 
 /**
+ * Hands the loop's events on to a stream's consumer, each only after the
+ * evidence recorded before it is committed: what a caller sees is never ahead
+ * of the audit trail.
+ */
+async function* committedFirst<T>(events: AsyncGenerator<RunEvent, T, undefined>, journal: RunJournal): AsyncGenerator<RunEvent, T, undefined> {
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) {
+        finished = true;
+        return next.value;
+      }
+      await journal.flush();
+      yield next.value;
+    }
+  } finally {
+    // The consumer stopped early: close the loop so its own cleanup runs.
+    if (!finished) await events.return(undefined as never);
+  }
+}
+
+/**
  * Drives one run segment (a fresh run or a resume): opens the journal, runs
  * the loop, persists the outcome, fires run-level hooks. Yields stream events
  * and returns the result. Stopping the generator early cancels the run.
@@ -164,7 +189,13 @@ function terminalEvent(runId: string, result: RunResult): RunEvent {
 export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResult, undefined> {
   const { runId, state, controller } = plan;
   let agent = plan.agent;
-  const opening = await plan.openJournal();
+  let opening: JournalOpening;
+  try {
+    opening = await plan.openJournal();
+  } catch (error) {
+    // Our own errors say what went wrong; a driver's means the run could not be recorded at all.
+    throw error instanceof DendruxError ? error : new RunStartFailedError({ runId, cause: error });
+  }
   if ("cachedResult" in opening) {
     const cached = withCachedOutput(opening.cachedResult, plan.outputType);
     yield terminalEvent(runId, cached);
@@ -204,7 +235,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     if (plan.replay) await plan.replay(ctx);
     if (!fresh) yield { type: "run_resumed", runId };
 
-    let outcome = yield* agent.loop.run(ctx);
+    let outcome = yield* plan.streaming ? committedFirst(agent.loop.run(ctx), journal) : agent.loop.run(ctx);
     if (state.pendingBatch) {
       throw new RunFailedError({ runId, cause: new Error(`Loop '${agent.loop.name}' returned without finishing the tool batch the run was paused in.`) });
     }

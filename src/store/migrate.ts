@@ -1,5 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "./schema.js";
+import { postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
+import type { StoreAdapter } from "./dialect/store-dialect.js";
+import { logger } from "../util/logger.js";
 import { POSTGRES_EXTRA_INDEXES, POSTGRES_HEAD, POSTGRES_MIGRATIONS } from "./migrations/postgres-migrations.js";
 
 /** What `db migrate` did; it never throws, the caller gets the whole picture. */
@@ -16,6 +19,21 @@ export interface MigrationStatus {
   readonly pending: readonly string[];
   /** Tables exist without `alembic_version` (created outside the migrations). */
   readonly unversioned: boolean;
+}
+
+/**
+ * Creates our own indexes. A unique one that existing rows violate (written by
+ * an older version) is skipped with a warning: the database stays usable.
+ */
+export async function applyExtraIndexes(db: Kysely<Database>, statements: readonly string[], adapter: Pick<StoreAdapter, "isDuplicateKey">): Promise<void> {
+  for (const statement of statements) {
+    try {
+      await sql.raw(statement).execute(db);
+    } catch (error) {
+      if (!adapter.isDuplicateKey(error)) throw error;
+      logger.warn(`Skipped an index existing rows do not satisfy: ${statement}`, error);
+    }
+  }
 }
 
 // One lock id for every dendrux migrator, so two processes never migrate at once.
@@ -72,7 +90,7 @@ export async function migratePostgres(db: Kysely<Database>): Promise<MigrationRe
           });
           applied.push(revision);
         }
-        for (const statement of POSTGRES_EXTRA_INDEXES) await sql.raw(statement).execute(conn);
+        await applyExtraIndexes(conn, POSTGRES_EXTRA_INDEXES, postgresAdapter);
         return { from, to: await currentRevision(conn), applied };
       } finally {
         await sql`SELECT pg_advisory_unlock(${LOCK_ID})`.execute(conn);

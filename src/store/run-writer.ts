@@ -1,25 +1,64 @@
 import { type Kysely, sql } from "kysely";
 import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js";
 import type { RunStatus } from "../types/run-status.js";
+import { logger } from "../util/logger.js";
 import { newId } from "../util/ulid.js";
-import { signalEvents } from "./live/event-signals.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
+import { type BatchAnchor, type BatchRow, type BatchTable, commitBatchPostgres, commitBatchSqlite } from "./evidence-batch.js";
+import { signalEvents } from "./live/event-signals.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
 
-/** Tables a run appends its evidence to. */
-type EvidenceTable = "react_traces" | "tool_calls" | "llm_interactions" | "token_usage";
+/** Evidence tables a run appends to besides `run_events`. */
+export type EvidenceTable = Exclude<BatchTable, "run_events">;
+
+/** Token counts one LLM call adds to the run's running totals. */
+export interface UsageDelta {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number | null;
+  readonly cacheReadInputTokens: number | null;
+  readonly cacheCreationInputTokens: number | null;
+  readonly reasoningTokens: number | null;
+  readonly iteration: number;
+}
+
+/** A status change a commit carries, with the event that announces it. */
+export interface RunTransition {
+  readonly from: readonly RunStatus[];
+  readonly to: RunStatus;
+  readonly values: Record<string, unknown>;
+  /** The change happens only if no cancel was requested meanwhile (a pause must not hide one). */
+  readonly unlessCancelRequested?: boolean;
+  readonly event: { readonly type: string; readonly data: unknown; readonly iteration?: number };
+}
+
+interface Pending {
+  rows: Map<BatchTable, BatchRow[]>;
+  usage: { input: number; output: number; cost: number | null; cacheRead: number | null; cacheCreation: number | null; reasoning: number | null; iteration: number } | null;
+  mapping: string | null;
+  /** Counters when this batch started: where numbering resumes if it is never written. */
+  firstSequence: number;
+  firstOrder: number;
+}
+
+const sumNullable = (a: number | null, b: number | null) => (b === null ? a : (a ?? 0) + b);
 
 /**
- * Appends a run's events and evidence rows. Numbers are assigned in memory
- * before the write (a retried write keeps its number), continuing from what
- * the database holds, so they stay strictly increasing across pauses and
- * processes.
+ * The run's own writer, held by the process executing it. A step's evidence
+ * (traces, events, the LLM interaction and its usage, tool calls) is buffered
+ * and committed at the step's boundary — before a tool runs, before a pause or
+ * the end is reported — as one transaction, on PostgreSQL one statement.
  *
- * A writer that holds the run (created or claimed it) appends only while the
- * run's row is still `running`: every insert carries that condition, so once
- * someone else finalized the run (a sweep, another process) nothing more is
- * appended and the run learns it lost its lease at its very next write.
+ * Every commit is anchored on the run row: `UPDATE agent_runs SET
+ * last_progress_at = … WHERE id = … AND status = 'running' RETURNING
+ * cancel_requested`. It renews the lease, picks up a cancel requested from
+ * another process, and writes nothing when someone else finalized the run —
+ * which the run then learns at once (`lost`).
+ *
+ * The writer owns the run's numbering (`sequence_index`, `order_index`),
+ * continuing from what the database holds; a unique index on
+ * `(agent_run_id, sequence_index)` makes a duplicate impossible.
  */
 export class RunWriter {
   readonly db: Kysely<Database>;
@@ -27,45 +66,255 @@ export class RunWriter {
   readonly runId: string;
   #nextSequence: number;
   #nextOrder: number;
-  #leased: boolean;
+  #pending: Pending;
+  #cancelRequested = false;
+  /** Called when a commit finds a cancel requested: the run stops at once. */
+  onCancelRequested: (() => void) | null = null;
   #lost: RunAlreadyTerminalError | null = null;
-  /** Appends go out one at a time, in call order: tools of a parallel group finish concurrently. */
+  /** A commit that failed for good (its evidence is lost). */
+  #broken: unknown = null;
+  /** Commits go out one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { nextSequence?: number; nextOrder?: number; leased?: boolean } = {}) {
+  constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { nextSequence?: number; nextOrder?: number } = {}) {
     this.db = db;
     this.adapter = adapter;
     this.runId = runId;
     this.#nextSequence = options.nextSequence ?? 0;
     this.#nextOrder = options.nextOrder ?? 0;
-    this.#leased = options.leased ?? false;
+    this.#pending = this.#empty();
   }
 
-  /** Reads where numbering continues for an existing run. */
-  static async resume(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { leased?: boolean } = {}): Promise<RunWriter> {
+  /** A writer for a run this process just claimed: numbering continues from what the database holds. */
+  static async resume(db: Kysely<Database>, adapter: StoreAdapter, runId: string): Promise<RunWriter> {
     const seq = await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
     const ord = await db.selectFrom("react_traces").select((eb) => eb.fn.max("order_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
     const next = (m: unknown) => (m === null || m === undefined ? 0 : Number(m) + 1);
-    return new RunWriter(db, adapter, runId, { nextSequence: next(seq?.m), nextOrder: next(ord?.m), leased: options.leased ?? false });
+    return new RunWriter(db, adapter, runId, { nextSequence: next(seq?.m), nextOrder: next(ord?.m) });
+  }
+
+  #empty(): Pending {
+    return { rows: new Map(), usage: null, mapping: null, firstSequence: this.#nextSequence, firstOrder: this.#nextOrder };
   }
 
   now(): string | Date {
     return this.adapter.timestamp(new Date());
   }
 
-  /** Set once a guarded write found the run finalized by someone else. */
+  /** Set once a commit found the run finalized by someone else. */
   get lost(): RunAlreadyTerminalError | null {
     return this.#lost;
   }
 
-  /** The run's own terminal transition is done: what follows (its terminal event) is written unguarded. */
-  release(): void {
-    this.#leased = false;
+  /** What the run row said at the last commit or heartbeat. */
+  get cancelRequested(): boolean {
+    return this.#cancelRequested;
   }
 
-  /** `WHERE` condition of every leased append: the run is still running. */
-  #stillRunning() {
-    return sql`EXISTS (SELECT 1 FROM agent_runs WHERE id = ${this.runId} AND status = 'running')`;
+  /** True while evidence waits for the next commit. */
+  get hasPending(): boolean {
+    const p = this.#pending;
+    return p.rows.size > 0 || p.usage !== null || p.mapping !== null;
+  }
+
+  #push(table: BatchTable, row: BatchRow): void {
+    const rows = this.#pending.rows.get(table);
+    if (rows) rows.push(row);
+    else this.#pending.rows.set(table, [row]);
+  }
+
+  #eventRow(eventType: string, data: unknown, iteration: number, correlationId: string | null): BatchRow {
+    return {
+      id: newId(),
+      agent_run_id: this.runId,
+      event_type: eventType,
+      sequence_index: this.#nextSequence++,
+      iteration_index: iteration,
+      correlation_id: correlationId,
+      data: this.adapter.json(data),
+      created_at: this.now(),
+    };
+  }
+
+  /** Buffers an event; it takes the next number now and is written at the next commit. */
+  event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): void {
+    this.#push("run_events", this.#eventRow(eventType, data, iteration, correlationId));
+  }
+
+  /** Writes one event now: `event` and `flush` in one call. */
+  async emit(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
+    this.event(eventType, data, iteration, correlationId);
+    await this.flush();
+  }
+
+  /** Buffers a trace (one message of the conversation). */
+  trace(role: string, content: string, meta: Record<string, unknown>): void {
+    const now = this.now();
+    this.#push("react_traces", { id: newId(), agent_run_id: this.runId, role, content, order_index: this.#nextOrder++, meta: this.adapter.json(meta), created_at: now, updated_at: now });
+  }
+
+  /** Buffers an evidence row. */
+  append(table: EvidenceTable, values: BatchRow): void {
+    this.#push(table, values);
+  }
+
+  /** Adds an LLM call's tokens to the run's totals at the next commit, so a run in progress shows what it spent. */
+  addUsage(delta: UsageDelta): void {
+    const u = this.#pending.usage;
+    this.#pending.usage = {
+      input: (u?.input ?? 0) + delta.inputTokens,
+      output: (u?.output ?? 0) + delta.outputTokens,
+      cost: sumNullable(u?.cost ?? null, delta.costUsd),
+      cacheRead: sumNullable(u?.cacheRead ?? null, delta.cacheReadInputTokens),
+      cacheCreation: sumNullable(u?.cacheCreation ?? null, delta.cacheCreationInputTokens),
+      reasoning: sumNullable(u?.reasoning ?? null, delta.reasoningTokens),
+      iteration: Math.max(u?.iteration ?? 0, delta.iteration),
+    };
+  }
+
+  /** The run's PII mapping, written with (never after) the first rows that may hold its placeholders. */
+  saveMapping(mapping: Readonly<Record<string, string>>): void {
+    this.#pending.mapping = this.adapter.json(mapping);
+  }
+
+  #usageSet(usage: Pending["usage"]): Record<string, unknown> {
+    if (!usage) return {};
+    return {
+      total_input_tokens: sql`total_input_tokens + ${usage.input}`,
+      total_output_tokens: sql`total_output_tokens + ${usage.output}`,
+      ...(usage.cost !== null ? { total_cost_usd: sql`COALESCE(total_cost_usd, 0) + ${usage.cost}` } : {}),
+      ...(usage.cacheRead !== null ? { total_cache_read_tokens: sql`COALESCE(total_cache_read_tokens, 0) + ${usage.cacheRead}` } : {}),
+      ...(usage.cacheCreation !== null ? { total_cache_creation_tokens: sql`COALESCE(total_cache_creation_tokens, 0) + ${usage.cacheCreation}` } : {}),
+      ...(usage.reasoning !== null ? { total_reasoning_tokens: sql`COALESCE(total_reasoning_tokens, 0) + ${usage.reasoning}` } : {}),
+      iteration_count: sql`CASE WHEN iteration_count < ${usage.iteration} THEN ${usage.iteration} ELSE iteration_count END`,
+      updated_at: this.now(),
+    };
+  }
+
+  /** The commit's anchor on the run row: still in one of `statuses`, and ours. */
+  #leaseAnchor(batch: Pending, statuses: readonly RunStatus[], values: Record<string, unknown> = {}, unlessCancelRequested = false): BatchAnchor {
+    const set = {
+      last_progress_at: this.now(),
+      ...this.#usageSet(batch.usage),
+      ...(batch.mapping !== null ? { pii_mapping: batch.mapping } : {}),
+      ...values,
+    };
+    return (db) => {
+      let query = db.updateTable("agent_runs").set(set as never).where("id", "=", this.runId);
+      query = statuses.length === 1 ? query.where("status", "=", statuses[0]!) : query.where("status", "in", [...statuses]);
+      if (unlessCancelRequested) query = query.where("cancel_requested", "=", this.adapter.bool(false) as never);
+      return query.returning("cancel_requested");
+    };
+  }
+
+  /** Runs `work` after every commit queued before it. */
+  #inOrder<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Takes what is buffered; what is pushed from now on goes to the next commit. */
+  #take(): Pending {
+    const batch = this.#pending;
+    this.#pending = this.#empty();
+    return batch;
+  }
+
+  /** Puts a batch that was not written back in front of what was buffered since, its numbers unchanged. */
+  #restore(batch: Pending): void {
+    const later = this.#pending;
+    this.#pending = batch;
+    for (const [table, rows] of later.rows) for (const row of rows) this.#push(table, row);
+    if (later.mapping !== null) batch.mapping = later.mapping;
+    const u = later.usage;
+    if (u) {
+      this.addUsage({
+        inputTokens: u.input,
+        outputTokens: u.output,
+        costUsd: u.cost,
+        cacheReadInputTokens: u.cacheRead,
+        cacheCreationInputTokens: u.cacheCreation,
+        reasoningTokens: u.reasoning,
+        iteration: u.iteration,
+      });
+    }
+  }
+
+  /** A batch that can never be written: its numbers are given back, so the run's numbering stays contiguous. */
+  #drop(batch: Pending): void {
+    this.#nextSequence = batch.firstSequence;
+    this.#nextOrder = batch.firstOrder;
+    this.#pending = this.#empty();
+  }
+
+  async #execute(anchor: BatchAnchor, batch: Pending): Promise<{ cancelRequested: boolean } | null> {
+    const { adapter, db } = this;
+    return adapter.kind === "postgres"
+      ? commitBatchPostgres(db, this.runId, anchor, batch)
+      : commitBatchSqlite(db, anchor, batch, (v) => adapter.readBool(v));
+  }
+
+  /** After a retried commit met a duplicate key: did the first attempt land? (Its rows carry unique ids.) */
+  async #landed(batch: Pending): Promise<boolean> {
+    for (const [table, rows] of batch.rows) {
+      const id = rows[0]?.id;
+      if (typeof id !== "string") continue;
+      const found = await this.db.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst();
+      return found !== undefined;
+    }
+    return false;
+  }
+
+  /**
+   * One commit, retried on transient errors (a retry keeps every id and
+   * number, so a first attempt that did land is recognised, not doubled). When
+   * a row the run can do without makes the commit fail, it is committed again
+   * without those rows.
+   */
+  async #commit(label: string, anchorFor: (batch: Pending) => BatchAnchor, batch: Pending): Promise<{ cancelRequested: boolean } | null> {
+    const attempt = async (b: Pending) => {
+      let tries = 0;
+      return retryTransient(this.adapter, label, this.runId, async () => {
+        try {
+          return await this.#execute(anchorFor(b), b);
+        } catch (error) {
+          if (tries++ > 0 && this.adapter.isDuplicateKey(error) && (await this.#landed(b))) return { cancelRequested: this.#cancelRequested };
+          throw error;
+        }
+      });
+    };
+    let failure: unknown;
+    try {
+      return await attempt(batch);
+    } catch (error) {
+      failure = error;
+    }
+    // The best-effort rows go one kind at a time: the LLM interaction, then the usage row and totals.
+    const fallbacks: Pending[] = [];
+    if (batch.rows.has("llm_interactions")) fallbacks.push(this.#without(batch, ["llm_interactions"], false));
+    if (batch.rows.has("token_usage") || batch.usage) fallbacks.push(this.#without(batch, ["llm_interactions", "token_usage"], true));
+    for (const fallback of fallbacks) {
+      if (this.adapter.isTransient(failure)) break;
+      logger.warn(`Failed to save an LLM interaction or its usage for run ${this.runId}; saving the rest without it`, failure);
+      try {
+        return await attempt(fallback);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+
+  #without(batch: Pending, tables: readonly BatchTable[], dropUsage: boolean): Pending {
+    return { ...batch, usage: dropUsage ? null : batch.usage, rows: new Map([...batch.rows].filter(([t]) => !tables.includes(t))) };
+  }
+
+  #afterCommit(batch: Pending, result: { cancelRequested: boolean }): void {
+    this.#cancelRequested = result.cancelRequested;
+    if (result.cancelRequested) this.onCancelRequested?.();
+    const events = batch.rows.get("run_events");
+    if (events && events.length > 0) signalEvents(this.runId, Number(events[events.length - 1]!.sequence_index));
   }
 
   /**
@@ -85,131 +334,129 @@ export class RunWriter {
     return error;
   }
 
-  async #failIfLost(affected: bigint | number | undefined): Promise<void> {
-    if (this.#leased && Number(affected ?? 0) === 0) throw await this.markLost();
-  }
-
-  /** Runs `write` after every append queued before it. */
-  #inOrder<T>(write: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(write, write);
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
   /**
-   * Fail-closed event append. The number is the writer's counter, raised past
-   * anything another writer (a sweep, a cancel) appended meanwhile, in the same
-   * statement — so a run never gets a duplicate `sequence_index`.
+   * Commits what is buffered, anchored on the lease; nothing buffered means
+   * nothing to do. Throws the lease's loss when the run is no longer ours. A
+   * commit that failed for good is final: its evidence is gone, so every later
+   * flush throws the same error and no tool runs on a trail with a hole.
    */
-  event(eventType: string, data: unknown, iteration = 0, correlationId: string | null = null): Promise<void> {
-    return this.#inOrder(() => this.#event(eventType, data, iteration, correlationId));
-  }
-
-  async #event(eventType: string, data: unknown, iteration: number, correlationId: string | null): Promise<void> {
-    if (this.#leased && this.#lost) throw this.#lost;
-    const written = await retryTransient(this.adapter, `emit_${eventType}`, this.runId, () =>
-      this.#insertEvent(this.db, eventType, data, iteration, correlationId, this.#leased),
-    );
-    signalEvents(this.runId, written);
-  }
-
-  /** Inserts one event through `db` (a connection or a transaction) and advances the counter; returns its number. */
-  async #insertEvent(db: Kysely<Database>, eventType: string, data: unknown, iteration: number, correlationId: string | null, guarded: boolean): Promise<number> {
-    const wanted = this.#nextSequence;
-    const id = newId();
-    const json = this.adapter.json(data);
-    const createdAt = this.now();
-    // HAVING, not WHERE: an aggregate over no rows would still yield one row.
-    const guard = guarded ? sql`HAVING ${this.#stillRunning()}` : sql``;
-    const result = await this.adapter
-      .notifyingEventInsert(
-        sql<{ sequence_index: number }>`
-        INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
-        SELECT ${id}, ${this.runId}, ${eventType}, MAX(n), ${iteration}, ${correlationId}, ${json}, ${createdAt}
-        FROM (
-          SELECT CAST(${wanted} AS INTEGER) AS n
-          UNION ALL
-          SELECT COALESCE(MAX(sequence_index) + 1, 0) FROM run_events WHERE agent_run_id = ${this.runId}
-        ) AS candidates
-        ${guard}
-        RETURNING sequence_index`,
-        this.runId,
-      )
-      .execute(db);
-    if (guarded && result.rows.length === 0) throw await this.markLost();
-    const written = Number(result.rows[0]?.sequence_index ?? wanted);
-    this.#nextSequence = written + 1;
-    return written;
-  }
-
-  /**
-   * A status change and the event that announces it, in one transaction:
-   * `transition` is a compare-and-set run through the transaction; when it wins,
-   * the event is written with it. A run is never finished without its terminal
-   * event, nor the event written for a transition that did not happen.
-   */
-  finalize(
-    label: string,
-    transition: (db: Kysely<Database>) => Promise<boolean>,
-    event: { readonly type: string; readonly data: unknown; readonly iteration?: number },
-  ): Promise<boolean> {
+  flush(): Promise<void> {
     return this.#inOrder(async () => {
-      const before = this.#nextSequence;
-      let written: number | null = null;
-      const won = await retryTransient(this.adapter, label, this.runId, async () => {
-        try {
-          return await this.db.transaction().execute(async (trx) => {
-            written = null;
-            if (!(await transition(trx))) return false;
-            written = await this.#insertEvent(trx, event.type, event.data, event.iteration ?? 0, null, false);
-            return true;
-          });
-        } catch (error) {
-          // Rolled back: the number was not used.
-          this.#nextSequence = before;
-          throw error;
-        }
-      });
-      if (won) {
-        this.#leased = false;
-        if (written !== null) signalEvents(this.runId, written);
+      if (this.#lost) throw this.#lost;
+      if (this.#broken) throw this.#broken;
+      if (!this.hasPending) return;
+      const batch = this.#take();
+      let result: { cancelRequested: boolean } | null;
+      try {
+        result = await this.#commit("save_step", (b) => this.#leaseAnchor(b, ["running"]), batch);
+      } catch (error) {
+        this.#drop(batch);
+        this.#broken = error;
+        throw error;
       }
-      return won;
+      if (!result) {
+        this.#drop(batch);
+        throw await this.markLost();
+      }
+      this.#afterCommit(batch, result);
     });
-  }
-
-  /** Fail-closed trace append. */
-  async trace(role: string, content: string, meta: Record<string, unknown>): Promise<void> {
-    const order = this.#nextOrder++;
-    const now = this.now();
-    await this.append(
-      "react_traces",
-      { id: newId(), agent_run_id: this.runId, role, content, order_index: order, meta: this.adapter.json(meta), created_at: now, updated_at: now },
-      "save_trace",
-    );
   }
 
   /**
-   * Appends one evidence row, fail-closed (retried on transient errors, then
-   * thrown). While the writer holds the run, the row is written only if the
-   * run is still `running`.
+   * Renews the lease alone (the heartbeat): `last_progress_at`, and the run's
+   * cancel flag read back. Buffered evidence waits for its step's boundary.
    */
-  append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
-    return this.#inOrder(() => this.#append(table, values, label));
+  async renewLease(): Promise<void> {
+    if (this.#lost) throw this.#lost;
+    const row = await this.db
+      .updateTable("agent_runs")
+      .set({ last_progress_at: this.now() })
+      .where("id", "=", this.runId)
+      .where("status", "=", "running")
+      .returning("cancel_requested")
+      .executeTakeFirst();
+    if (!row) throw await this.markLost();
+    this.#cancelRequested = this.adapter.readBool(row.cancel_requested);
+    if (this.#cancelRequested) this.onCancelRequested?.();
   }
 
-  async #append(table: EvidenceTable, values: Record<string, unknown>, label: string): Promise<void> {
-    if (this.#leased && this.#lost) throw this.#lost;
-    const columns = Object.keys(values);
-    const result = await retryTransient(this.adapter, label, this.runId, () => {
-      if (!this.#leased) return this.db.insertInto(table).values(values as never).executeTakeFirst().then((r) => r.numInsertedOrUpdatedRows);
-      return sql`
-        INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-        SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
-        WHERE ${this.#stillRunning()}`
-        .execute(this.db)
-        .then((r) => r.numAffectedRows);
+  /** Creates the run row and commits what is buffered (its first event) in the same transaction. */
+  create(insert: BatchAnchor): Promise<void> {
+    return this.#inOrder(async () => {
+      const batch = this.#take();
+      try {
+        const result = await this.#commit("create_run", () => insert, batch);
+        this.#afterCommit(batch, result ?? { cancelRequested: false });
+      } catch (error) {
+        this.#drop(batch);
+        throw error;
+      }
     });
-    await this.#failIfLost(result);
   }
+
+  /**
+   * The run's own status change, what is buffered and the event announcing the
+   * change, in one transaction. `false` when the compare-and-set did not match:
+   * then nothing was written and the buffered evidence waits for the next commit.
+   */
+  transition(change: RunTransition): Promise<boolean> {
+    return this.#inOrder(async () => {
+      const batch = this.#take();
+      const announced = this.#eventRow(change.event.type, change.event.data, change.event.iteration ?? 0, null);
+      const withEvent: Pending = { ...batch, rows: new Map(batch.rows) };
+      withEvent.rows.set("run_events", [...(batch.rows.get("run_events") ?? []), announced]);
+      let result: { cancelRequested: boolean } | null;
+      try {
+        result = await this.#commit(`finalize_${change.to}`, (b) => this.#leaseAnchor(b, change.from, { ...change.values, status: change.to }, change.unlessCancelRequested), withEvent);
+      } catch (error) {
+        this.#drop(batch);
+        throw error;
+      }
+      if (!result) {
+        // Not written: the evidence waits for the next commit; the announcing event's number is
+        // given back (nothing is buffered during a transition: the run's loop has stopped).
+        if (this.#nextSequence === Number(announced.sequence_index) + 1) this.#nextSequence = Number(announced.sequence_index);
+        this.#restore(batch);
+        return false;
+      }
+      this.#afterCommit(withEvent, result);
+      return true;
+    });
+  }
+}
+
+/**
+ * A status change made by someone who does not hold the run (a sweep, a cancel
+ * of a paused run) and its event, in one transaction. The event takes the next
+ * number after the compare-and-set, so it follows everything the run wrote.
+ */
+export async function finalizeFromOutside(
+  db: Kysely<Database>,
+  adapter: StoreAdapter,
+  runId: string,
+  label: string,
+  transition: (db: Kysely<Database>) => Promise<boolean>,
+  event: { readonly type: string; readonly data: unknown; readonly iteration?: number },
+): Promise<boolean> {
+  let written: number | null = null;
+  const won = await retryTransient(adapter, label, runId, () =>
+    db.transaction().execute(async (trx) => {
+      written = null;
+      if (!(await transition(trx))) return false;
+      const result = await adapter
+        .notifyingEventInsert(
+          sql<{ sequence_index: number }>`
+          INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
+          SELECT ${newId()}, ${runId}, ${event.type}, COALESCE(MAX(sequence_index) + 1, 0), ${event.iteration ?? 0}, NULL, ${adapter.json(event.data)}, ${adapter.timestamp(new Date())}
+          FROM run_events WHERE agent_run_id = ${runId}
+          RETURNING sequence_index`,
+          runId,
+        )
+        .execute(trx);
+      written = Number(result.rows[0]?.sequence_index);
+      return true;
+    }),
+  );
+  if (won && written !== null) signalEvents(runId, written);
+  return won;
 }

@@ -6,8 +6,7 @@ import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { type RunStatus, WAITING_STATUSES } from "../types/run-status.js";
 import type { UsageStats } from "../types/usage.js";
 import { logger } from "../util/logger.js";
-import { retryTransient } from "./retry.js";
-import type { RunWriter } from "./run-writer.js";
+import type { RunTransition, RunWriter } from "./run-writer.js";
 import { SqlRecorder } from "./sql-recorder.js";
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -46,6 +45,10 @@ export class SqlJournal implements RunJournal {
     this.storeIdentity = storeIdentity;
     this.recorder = new SqlRecorder(writer, agent);
     this.#controller = controller;
+    // A cancel found by any commit (a step's, the heartbeat's) stops the run at once.
+    writer.onCancelRequested = () => {
+      if (this.#heartbeat) controller.abort(new Error(`Run ${this.#runId} was cancelled.`));
+    };
     this.#heartbeat = setInterval(() => void this.#beat(), agent.heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -61,24 +64,16 @@ export class SqlJournal implements RunJournal {
   async #beat(): Promise<void> {
     if (this.#beating || !this.#heartbeat) return;
     this.#beating = true;
-    const { db, adapter } = this.#w;
     try {
-      const row = await db
-        .updateTable("agent_runs")
-        .set({ last_progress_at: this.#w.now() })
-        .where("id", "=", this.#runId)
-        .where("status", "=", "running")
-        .returning("cancel_requested")
-        .executeTakeFirst();
-      if (!this.#heartbeat) return;
-      if (!row) {
-        this.#controller.abort(await this.#w.markLost());
-        this.release();
-      } else if (adapter.readBool(row.cancel_requested)) {
-        this.#controller.abort(new Error(`Run ${this.#runId} was cancelled.`));
-      }
+      await this.#w.renewLease();
     } catch (error) {
-      logger.warn(`Heartbeat failed for run ${this.#runId}`, error);
+      if (!this.#heartbeat) return;
+      if (this.#w.lost) {
+        this.#controller.abort(this.#w.lost);
+        this.release();
+      } else {
+        logger.warn(`Heartbeat failed for run ${this.#runId}`, error);
+      }
     } finally {
       this.#beating = false;
     }
@@ -89,12 +84,14 @@ export class SqlJournal implements RunJournal {
     this.#heartbeat = null;
   }
 
+  /** What the last commit (or heartbeat) read: the cancel check rides on the step's write. */
   async isCancelRequested(): Promise<boolean> {
-    const { db, adapter } = this.#w;
-    const row = await retryTransient(adapter, "is_cancel_requested", this.#runId, () =>
-      db.selectFrom("agent_runs").select("cancel_requested").where("id", "=", this.#runId).executeTakeFirst(),
-    );
-    return row ? adapter.readBool(row.cancel_requested) : false;
+    return this.#w.cancelRequested;
+  }
+
+  /** Commits the evidence buffered so far. */
+  flush(): Promise<void> {
+    return this.#w.flush();
   }
 
   /**
@@ -103,21 +100,9 @@ export class SqlJournal implements RunJournal {
    * process: the heartbeat stops. A loss to anyone but a cancel means the run
    * was finalized elsewhere (`lostLease`).
    */
-  async #transition(from: readonly RunStatus[], to: RunStatus, values: Record<string, unknown>, event: { type: string; data: unknown }): Promise<boolean> {
+  async #transition(change: RunTransition): Promise<boolean> {
     this.release();
-    const won = await this.#w.finalize(
-      `finalize_${to}`,
-      async (db) => {
-        const result = await db
-          .updateTable("agent_runs")
-          .set({ ...values, status: to, updated_at: this.#w.now() })
-          .where("id", "=", this.#runId)
-          .where("status", "in", [...from])
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows) > 0;
-      },
-      event,
-    );
+    const won = await this.#w.transition({ ...change, values: { ...change.values, updated_at: this.#w.now() } });
     if (!won) await this.#w.markLost();
     return won;
   }
@@ -127,11 +112,18 @@ export class SqlJournal implements RunJournal {
     return guarded || Object.keys(state.piiMapping).length > 0 ? { pii_mapping: this.#w.adapter.json(state.piiMapping) } : {};
   }
 
+  /**
+   * The run's own transition, unless a cancel was requested meanwhile: then
+   * the cancel wins and the run ends `cancelled` (with the same evidence).
+   */
+  async #unlessCancelled(state: RunState, outcome: LoopOutcome, change: RunTransition): Promise<boolean> {
+    this.release();
+    if (await this.#w.transition({ ...change, unlessCancelRequested: true, values: { ...change.values, updated_at: this.#w.now() } })) return true;
+    await this.cancel(state, { ...outcome, status: "cancelled" }, ["running"]);
+    return false;
+  }
+
   async pause(state: RunState, outcome: LoopOutcome): Promise<"paused" | "cancelled"> {
-    if (await this.isCancelRequested()) {
-      await this.cancel(state, { ...outcome, status: "cancelled" }, ["running"]);
-      return "cancelled";
-    }
     const pending = outcome.pending ?? { calls: [], targets: {} };
     const pauseData = toPauseData({
       agentName: this.#agent.name,
@@ -146,66 +138,77 @@ export class SqlJournal implements RunJournal {
     });
     const { adapter } = this.#w;
     // Guarded, unlike the reference: a run swept or cancelled meanwhile is never rewritten to waiting.
-    const won = await this.#transition(
-      ["running"],
-      outcome.status,
-      { pause_data: adapter.json(pauseData), iteration_count: outcome.iterationCount, ...this.#piiValue(state) },
-      {
+    const paused = await this.#unlessCancelled(state, outcome, {
+      from: ["running"],
+      to: outcome.status,
+      values: { pause_data: adapter.json(pauseData), iteration_count: outcome.iterationCount, ...this.#piiValue(state) },
+      event: {
         type: "run.paused",
         data: {
           status: outcome.status,
           pending_tool_calls: pending.calls.map((c) => ({ id: c.id, name: c.name, target: pending.targets[c.id] ?? "server", params: c.params })),
         },
       },
-    );
-    return won ? "paused" : "cancelled";
+    });
+    return paused ? "paused" : "cancelled";
   }
 
-  async finish(state: RunState, outcome: LoopOutcome): Promise<boolean> {
+  async finish(state: RunState, outcome: LoopOutcome): Promise<"finished" | "cancelled"> {
     const { adapter } = this.#w;
-    const won = await this.#transition(["running"], outcome.status, {
-      iteration_count: outcome.iterationCount,
-      ...(outcome.answer !== null ? { output_data: adapter.json({ answer: outcome.answer }) } : {}),
-      ...totals(state.usage),
-      ...this.#piiValue(state),
-      pause_data: adapter.json(null),
-      cancel_requested: adapter.bool(false),
-    }, { type: "run.completed", data: { status: outcome.status } });
-    return won;
+    const finished = await this.#unlessCancelled(state, outcome, {
+      from: ["running"],
+      to: outcome.status,
+      values: {
+        iteration_count: outcome.iterationCount,
+        ...(outcome.answer !== null ? { output_data: adapter.json({ answer: outcome.answer }) } : {}),
+        ...totals(state.usage),
+        ...this.#piiValue(state),
+        pause_data: adapter.json(null),
+        cancel_requested: adapter.bool(false),
+      },
+      event: { type: "run.completed", data: { status: outcome.status } },
+    });
+    return finished ? "finished" : "cancelled";
   }
 
   async cancel(state: RunState, outcome: LoopOutcome, from: readonly RunStatus[] = ["running", ...WAITING_STATUSES]): Promise<boolean> {
     const { adapter } = this.#w;
-    const won = await this.#transition(from, "cancelled", {
-      iteration_count: outcome.iterationCount,
-      ...totals(state.usage),
-      ...this.#piiValue(state),
-      pause_data: adapter.json(null),
-      cancel_requested: adapter.bool(false),
-    }, { type: "run.cancelled", data: { reason: "cancel_requested" } });
-    return won;
+    return this.#transition({
+      from,
+      to: "cancelled",
+      values: {
+        iteration_count: outcome.iterationCount,
+        ...totals(state.usage),
+        ...this.#piiValue(state),
+        pause_data: adapter.json(null),
+        cancel_requested: adapter.bool(false),
+      },
+      event: { type: "run.cancelled", data: { reason: "cancel_requested" } },
+    });
   }
 
   async abandon(): Promise<boolean> {
     const { adapter } = this.#w;
-    return this.#transition(["running"], "cancelled", { pause_data: adapter.json(null), cancel_requested: adapter.bool(false) }, { type: "run.cancelled", data: {} });
+    return this.#transition({
+      from: ["running"],
+      to: "cancelled",
+      values: { pause_data: adapter.json(null), cancel_requested: adapter.bool(false) },
+      event: { type: "run.cancelled", data: {} },
+    });
   }
 
   async saveMapping(mapping: Readonly<Record<string, string>>): Promise<void> {
-    const { db, adapter } = this.#w;
-    await retryTransient(adapter, "save_pii_mapping", this.#runId, () =>
-      db.updateTable("agent_runs").set({ pii_mapping: adapter.json(mapping) }).where("id", "=", this.#runId).execute(),
-    );
+    this.#w.saveMapping(mapping);
   }
 
   async fail(error: unknown): Promise<void> {
     const { adapter } = this.#w;
     const text = errorText(error);
-    await this.#transition(
-      ["running"],
-      "error",
-      { error: text, pause_data: adapter.json(null), cancel_requested: adapter.bool(false) },
-      { type: "run.error", data: { error: [...text].slice(0, 500).join("") } },
-    );
+    await this.#transition({
+      from: ["running"],
+      to: "error",
+      values: { error: text, pause_data: adapter.json(null), cancel_requested: adapter.bool(false) },
+      event: { type: "run.error", data: { error: [...text].slice(0, 500).join("") } },
+    });
   }
 }

@@ -7,7 +7,7 @@ import { isTerminalStatus, type RunStatus, TERMINAL_STATUSES, WAITING_STATUSES }
 import type { RunResult } from "../types/run-result.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { retryTransient } from "./retry.js";
-import { RunWriter } from "./run-writer.js";
+import { finalizeFromOutside, RunWriter } from "./run-writer.js";
 import { readCost } from "./rows.js";
 import type { AgentRunsRow, Database } from "./schema.js";
 import { SqlJournal } from "./sql-journal.js";
@@ -72,38 +72,41 @@ export class SqlPersistence implements Persistence {
       if (input.outputTypeName) meta["dendrux.output_type"] = input.outputTypeName;
     }
     const now = new Date();
+    const row = {
+      id: input.runId,
+      tenant_id: input.tenantId,
+      agent_name: input.agent.name,
+      status: "running",
+      input_data: adapter.json({ input: input.userInput }),
+      iteration_count: 0,
+      model: input.agent.model,
+      strategy: input.agent.strategy.name,
+      parent_run_id: input.parentRunId,
+      delegation_level: input.delegationLevel,
+      retry_of_run_id: input.retryOfRunId ?? null,
+      total_input_tokens: 0,
+      total_output_tokens: 0,
+      total_cost_usd: null,
+      total_cache_read_tokens: 0,
+      total_cache_creation_tokens: 0,
+      total_reasoning_tokens: 0,
+      meta: adapter.json(meta),
+      last_progress_at: adapter.timestamp(now),
+      idempotency_key: input.idempotencyKey,
+      idempotency_fingerprint: input.idempotencyFingerprint,
+      cancel_requested: adapter.bool(false),
+      created_at: adapter.timestamp(now),
+      updated_at: adapter.timestamp(now),
+    };
+    // The run row and its first event in one commit: a run is never seen without `run.started`.
+    const writer = new RunWriter(db, adapter, input.runId);
+    writer.event("run.started", {
+      agent_name: input.agent.name,
+      system_prompt: input.systemPrompt,
+      ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
+    });
     try {
-      await retryTransient(adapter, "create_run", input.runId, () =>
-        db
-          .insertInto("agent_runs")
-          .values({
-            id: input.runId,
-            tenant_id: input.tenantId,
-            agent_name: input.agent.name,
-            status: "running",
-            input_data: adapter.json({ input: input.userInput }),
-            iteration_count: 0,
-            model: input.agent.model,
-            strategy: input.agent.strategy.name,
-            parent_run_id: input.parentRunId,
-            delegation_level: input.delegationLevel,
-            retry_of_run_id: input.retryOfRunId ?? null,
-            total_input_tokens: 0,
-            total_output_tokens: 0,
-            total_cost_usd: null,
-            total_cache_read_tokens: 0,
-            total_cache_creation_tokens: 0,
-            total_reasoning_tokens: 0,
-            meta: adapter.json(meta),
-            last_progress_at: adapter.timestamp(now),
-            idempotency_key: input.idempotencyKey,
-            idempotency_fingerprint: input.idempotencyFingerprint,
-            cancel_requested: adapter.bool(false),
-            created_at: adapter.timestamp(now),
-            updated_at: adapter.timestamp(now),
-          })
-          .execute(),
-      );
+      await writer.create((trx) => trx.insertInto("agent_runs").values(row).returning("cancel_requested"));
     } catch (error) {
       // A concurrent run with the same key inserted first: decide against its row.
       if (input.idempotencyKey && adapter.isUniqueViolation(error)) {
@@ -112,12 +115,6 @@ export class SqlPersistence implements Persistence {
       }
       throw error;
     }
-    const writer = new RunWriter(db, adapter, input.runId, { leased: true });
-    await writer.event("run.started", {
-      agent_name: input.agent.name,
-      system_prompt: input.systemPrompt,
-      ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
-    });
     return { journal: new SqlJournal(writer, input.agent, this.identity, input.controller) };
   }
 
@@ -197,8 +194,8 @@ export class SqlPersistence implements Persistence {
   }
 
   async openResume(input: OpenResumeInput): Promise<ResumeOpening> {
-    const writer = await RunWriter.resume(this.db, this.adapter, input.runId, { leased: true });
-    await writer.event("run.resumed", { resumed_from: input.resumedFrom, ...input.resumedData });
+    const writer = await RunWriter.resume(this.db, this.adapter, input.runId);
+    writer.event("run.resumed", { resumed_from: input.resumedFrom, ...input.resumedData });
     const fired = await this.db
       .selectFrom("run_events")
       .select(["event_type", "data"])
@@ -227,9 +224,11 @@ export class SqlPersistence implements Persistence {
 
   async cancelPaused(runId: string): Promise<boolean> {
     const { adapter, db } = this;
-    const writer = await RunWriter.resume(db, adapter, runId);
     // The status change and its event in one transaction: never one without the other.
-    return writer.finalize(
+    return finalizeFromOutside(
+      db,
+      adapter,
+      runId,
       "finalize_run_if_status_in",
       async (trx) => {
         const result = await trx

@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { RunStatus } from "../types/run-status.js";
 import { WAITING_STATUSES } from "../types/run-status.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
-import { RunWriter } from "./run-writer.js";
+import { finalizeFromOutside } from "./run-writer.js";
 import type { Database } from "./schema.js";
 
 /** One run a sweep finalized. */
@@ -43,8 +43,10 @@ export async function sweepDatabase(
       .execute();
     for (const row of rows) {
       const reason = Number(row.started) > 0 ? "stale_running" : "never_started";
-      const writer = await RunWriter.resume(db, adapter, row.id);
-      const swept = await writer.finalize(
+      const swept = await finalizeFromOutside(
+        db,
+        adapter,
+        row.id,
         "sweep_stale_running",
         async (trx) => {
           const updated = await trx
@@ -76,8 +78,10 @@ export async function sweepDatabase(
       .where("updated_at", "<", adapter.timestamp(options.abandonedCutoff))
       .execute();
     for (const row of rows) {
-      const writer = await RunWriter.resume(db, adapter, row.id);
-      const abandoned = await writer.finalize(
+      const abandoned = await finalizeFromOutside(
+        db,
+        adapter,
+        row.id,
         "sweep_abandoned_waiting",
         async (trx) => {
           const updated = await trx

@@ -9,7 +9,7 @@ import { describeEachBackend, type TestDatabase, withDatabase } from "../support
 import { loadGolden, loadReferenceDatabase } from "./reference-fixtures.js";
 
 /** Our own indexes, the only schema objects the reference does not create (documented in the sharing guide). */
-const OUR_INDEXES = { sqlite: ["ix_agent_runs_thread_id"], postgres: ["ix_agent_runs_meta_jsonb"] } as const;
+const OUR_INDEXES = { sqlite: ["ix_agent_runs_thread_id", "ux_run_events_run_sequence"], postgres: ["ix_agent_runs_meta_jsonb", "ux_run_events_run_sequence"] } as const;
 
 /**
  * The schema as the engine reports it, normalised only for whitespace: SQLite's stored `CREATE` text for every

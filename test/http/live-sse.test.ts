@@ -40,19 +40,19 @@ describeEachBackend("pushed SSE", (backend) => {
   it("25 viewers get a live event without any poll: one read per write, not per viewer", async () => {
     const runId = newRunId();
     const w = await writer.createRun(runId);
-    for (let i = 0; i < 3; i++) await w.event("test.tick", { i });
+    for (let i = 0; i < 3; i++) await w.emit("test.tick", { i });
     const viewers = range(25).map(() => openSse(`${server.url}/runs/${runId}/events/stream`));
     await until(() => viewers.every((v) => ids(v.frames).length === 3), "the backlog on every viewer");
     const idle = counted.queries();
     await sleep(300);
     expect(counted.queries()).toBe(idle); // nothing polls while nothing is written
 
-    await w.event("test.tick", { i: 3 });
+    await w.emit("test.tick", { i: 3 });
     await until(() => viewers.every((v) => ids(v.frames).length === 4), "the live event on every viewer");
     expect(counted.queries() - idle).toBe(1);
 
     const before = counted.queries();
-    for (let i = 4; i < 10; i++) await w.event("test.tick", { i });
+    for (let i = 4; i < 10; i++) await w.emit("test.tick", { i });
     await until(() => viewers.every((v) => ids(v.frames).length === 10), "six more events");
     const reads = counted.queries() - before;
     expect(reads).toBeGreaterThanOrEqual(1);
@@ -64,7 +64,7 @@ describeEachBackend("pushed SSE", (backend) => {
   it("RunStore.streamEvents shares the hub: many iterators, one read per write", async () => {
     const runId = newRunId();
     const w = await writer.createRun(runId);
-    await w.event("test.tick", { i: 0 });
+    await w.emit("test.tick", { i: 0 });
     const controller = new AbortController();
     const seen: number[][] = range(10).map(() => []);
     const readers = seen.map(async (out) => {
@@ -72,7 +72,7 @@ describeEachBackend("pushed SSE", (backend) => {
     });
     await until(() => seen.every((s) => s.length === 1), "the first event on every iterator");
     const before = counted.queries();
-    await w.event("test.tick", { i: 1 });
+    await w.emit("test.tick", { i: 1 });
     await until(() => seen.every((s) => s.length === 2), "the live event on every iterator");
     expect(counted.queries() - before).toBe(1);
     controller.abort();
@@ -105,7 +105,7 @@ describeEachBackend("pushed SSE", (backend) => {
     let written = 0;
     const writing = (async () => {
       while (written < total) {
-        await w.event("test.tick", { i: written });
+        await w.emit("test.tick", { i: written });
         written += 1;
         if (written % 50 === 0) await sleep(5);
       }
@@ -141,7 +141,7 @@ describeEachBackend("pushed SSE", (backend) => {
     const runId = newRunId();
     const w = await writer.createRun(runId);
     const viewers = range(5).map(() => openSse(`${server.url}/runs/${runId}/events/stream`));
-    for (let i = 0; i < 5; i++) await w.event("test.tick", { i });
+    for (let i = 0; i < 5; i++) await w.emit("test.tick", { i });
     await until(() => viewers.every((v) => ids(v.frames).length === 5), "the first five events");
     const killed = await withDatabase(database.url, async (db) => {
       const { rows } = await sql<{ ok: boolean }>`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN dendrux_run_events'`.execute(db);
@@ -149,7 +149,7 @@ describeEachBackend("pushed SSE", (backend) => {
     });
     expect(killed).toBe(1);
     // Written while nobody listens: the reconnection reads them back.
-    for (let i = 5; i < 15; i++) await w.event("test.tick", { i });
+    for (let i = 5; i < 15; i++) await w.emit("test.tick", { i });
     await until(() => viewers.every((v) => ids(v.frames).length === 15), "all fifteen events after the reconnection");
     for (const v of viewers) expect(ids(v.frames)).toEqual(range(15));
     for (const v of viewers) v.close();

@@ -7,13 +7,14 @@ import { MockLLM } from "../../src/llm/mock/index.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { RunStore } from "../../src/store/index.js";
 import { retryTransient } from "../../src/store/retry.js";
+import { RunStartFailedError } from "../../src/errors/index.js";
 import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
 import { readRange } from "../support/tools.js";
 
 /**
  * Makes the next write of this process fail once with a real transient error, then lets it through.
  * SQLite: another OS process holds the write lock past our 5 s busy timeout (SQLITE_BUSY).
- * PostgreSQL: a lock holds our next write, and its backend is terminated while it waits (57P01).
+ * PostgreSQL: a lock holds our next write (reads pass), and its backend is terminated while it waits (57P01).
  */
 async function failNextWriteOnce(database: TestDatabase): Promise<{ done: Promise<void> }> {
   const target = parseDatabaseUrl(database.url);
@@ -41,7 +42,8 @@ async function failNextWriteOnce(database: TestDatabase): Promise<{ done: Promis
   const locker = new pg.Client({ connectionString: target.connectionString });
   await locker.connect();
   await locker.query("BEGIN");
-  await locker.query("LOCK TABLE agent_runs IN ACCESS EXCLUSIVE MODE");
+  // SHARE mode holds writes of the table (what this test is about) and lets reads through.
+  await locker.query("LOCK TABLE agent_runs IN SHARE MODE");
   const done = (async () => {
     try {
       for (;;) {
@@ -89,7 +91,7 @@ describeEachBackend("durability: database failures", (backend) => {
       name: "flaky",
       description: "",
       parameters: z.object({}),
-      // the tool's own row is the next fail-closed write after this returns
+      // the tool's own row goes out with the next commit after this returns (the run's end)
       execute: async () => {
         injected = await failNextWriteOnce(database);
         return "ok";
@@ -101,7 +103,7 @@ describeEachBackend("durability: database failures", (backend) => {
       await injected!.done;
       expect(result.status).toBe("success");
       const retries = warn.mock.calls.map(([m]) => String(m)).filter((m) => m.includes("Transient DB failure"));
-      expect(retries).toEqual([expect.stringContaining(`Transient DB failure 1/3 for save_tool_call (run ${result.runId})`)]);
+      expect(retries).toEqual([expect.stringContaining(`Transient DB failure 1/3 for finalize_success (run ${result.runId})`)]);
       expect(await store.getToolInvocations(result.runId)).toMatchObject([{ toolName: "flaky", success: true }]);
       const events = await store.getEvents(result.runId);
       expect(events.map((e) => e.sequenceIndex)).toEqual(events.map((_, i) => i));
@@ -143,7 +145,7 @@ describeEachBackend("durability: database failures", (backend) => {
   });
 
   /** Makes every insert into `table` fail inside the database (a trigger), until the returned function is called. */
-  async function failInserts(table: "tool_calls" | "llm_interactions"): Promise<() => Promise<void>> {
+  async function failInserts(table: "tool_calls" | "llm_interactions" | "agent_runs"): Promise<() => Promise<void>> {
     const trigger = sql.raw(`boom_${table}`);
     await withDatabase(database.url, async (db) => {
       if (database.kind === "sqlite") {
@@ -196,5 +198,26 @@ describeEachBackend("durability: database failures", (backend) => {
     const usage = await withDatabase(database.url, (db) => sql<{ input_tokens: number; output_tokens: number }>`SELECT input_tokens, output_tokens FROM token_usage WHERE agent_run_id = ${result.runId}`.execute(db));
     expect(usage.rows).toEqual([{ input_tokens: 7, output_tokens: 3 }]);
     expect(await store.getRun(result.runId)).toMatchObject({ totalInputTokens: 7, totalOutputTokens: 3 });
+  });
+
+  it("a run the database refuses to record throws RunStartFailedError with its id; nothing ran, nothing was written", async () => {
+    const llm = new MockLLM(["never"]);
+    const agent = new Agent({ name: "Durable", provider: llm, prompt: "p", databaseUrl: database.url });
+    agents.push(agent);
+    const restore = await failInserts("agent_runs");
+    let error: unknown;
+    try {
+      await agent.run("go");
+    } catch (caught) {
+      error = caught;
+    } finally {
+      await restore();
+    }
+    expect(error).toBeInstanceOf(RunStartFailedError);
+    const { runId, cause } = error as RunStartFailedError;
+    expect(String((cause as Error).message)).toContain("recorder boom");
+    expect(llm.callsMade).toBe(0);
+    expect(await store.getRun(runId)).toBeNull();
+    expect(await store.getEvents(runId)).toEqual([]);
   });
 });

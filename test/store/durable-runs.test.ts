@@ -242,12 +242,12 @@ describeEachBackend("durable runs", (backend) => {
     await expect(a.submitToolResults(paused.runId, [])).rejects.toBeInstanceOf(RunAlreadyTerminalError);
   });
 
-  it("cancels a running run cooperatively at the next iteration", async () => {
+  it("a cancel from another process is seen at the run's next step: it never finishes as success", async () => {
     const { promise: entered, resolve: enter } = deferred();
     const { promise: release, resolve: go } = deferred();
     const slow = tool({ name: "slow", description: "", parameters: z.object({}), execute: async () => { enter(); await release; return "ok"; } });
     const llm = new MockLLM([{ toolCalls: [{ name: "slow" }] }, "never"]);
-    const a = new Agent({ name: "Support", provider: llm, prompt: "p", tools: [slow], databaseUrl: database.url });
+    const a = new Agent({ name: "Support", provider: llm, prompt: "p", tools: [slow], databaseUrl: database.url, heartbeatMs: 60_000 });
     agents.push(a);
     const pending = a.run("go");
     await entered;
@@ -259,9 +259,33 @@ describeEachBackend("durable runs", (backend) => {
     expect(flagged.status).toBe("running");
     go();
     const result = await pending;
-    expect(result).toMatchObject({ status: "cancelled", iterationCount: 1 });
-    expect(llm.callsMade).toBe(1);
-    expect((await eventTypes(result.runId)).slice(-2)).toEqual(["tool.completed", "run.cancelled"]);
+    // The model's answer came after the cancel: the run ends cancelled, the answer is not kept.
+    expect(result).toMatchObject({ status: "cancelled", answer: null });
+    expect(await store.getRun(result.runId)).toMatchObject({ status: "cancelled", answer: null });
+    expect((await eventTypes(result.runId)).slice(-3)).toEqual(["tool.completed", "llm.completed", "run.cancelled"]);
+  });
+
+  it("a cancel from another process stops the run before its next tool starts", async () => {
+    const { promise: entered, resolve: enter } = deferred();
+    const { promise: release, resolve: go } = deferred();
+    let secondRan = 0;
+    const slow = tool({ name: "slow", description: "", parameters: z.object({}), execute: async () => { enter(); await release; return "ok"; } });
+    const second = tool({ name: "second", description: "", parameters: z.object({}), execute: () => { secondRan++; return "ran"; } });
+    const a = new Agent({ name: "Support", provider: new MockLLM([{ toolCalls: [{ name: "slow" }] }, { toolCalls: [{ name: "second" }] }, "never"]), prompt: "p", tools: [slow, second], databaseUrl: database.url, heartbeatMs: 60_000 });
+    agents.push(a);
+    const pending = a.run("go");
+    await entered;
+    const [row] = await store.listRuns({ status: "running" });
+    const other = new Agent({ name: "Support", provider: new MockLLM([]), prompt: "p", databaseUrl: database.url });
+    agents.push(other);
+    await other.cancelRun(row!.runId);
+    go();
+    const result = await pending;
+    expect(result.status).toBe("cancelled");
+    expect(secondRan).toBe(0);
+    const events = await eventTypes(result.runId);
+    expect(events.slice(-3)).toEqual(["tool.completed", "llm.completed", "run.cancelled"]);
+    expect(await store.getToolInvocations(result.runId)).toMatchObject([{ toolName: "slow" }]);
   });
 
   it("a cancel that lands during the iteration that would pause ends the run cancelled, never paused", async () => {

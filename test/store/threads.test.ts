@@ -135,8 +135,8 @@ describeEachBackend("chat threads", (backend) => {
     await until(() => second.frames.some((f) => f.data?.run_id === paused.runId && f.data?.event_type === "run.completed"), "the resumed turn finishing");
     const writer = await openEventWriter(database.url);
     const w = await writer.createRun("01THREADLIVE00000000000000", { meta: { thread_id: "t1" } });
-    await w.event("run.started", {});
-    await w.event("run.completed", { status: "success" });
+    await w.emit("run.started", {});
+    await w.emit("run.completed", { status: "success" });
     await until(() => second.frames.some((f) => f.data?.run_id === "01THREADLIVE00000000000000" && f.data?.event_type === "run.completed"), "a new turn of the thread");
     const after = second.frames.filter((f) => f.data);
     expect(new Set(after.map((f) => f.id)).size).toBe(after.length);
@@ -153,8 +153,8 @@ describeEachBackend("chat threads", (backend) => {
     const direct = openSse(`${server.url}/runs/${runId}/events/stream`);
     await until(() => direct.status !== undefined, "the run stream to open");
     await sleep(100);
-    await w.event("run.started", {});
-    await w.event("run.completed", { status: "success" });
+    await w.emit("run.started", {});
+    await w.emit("run.completed", { status: "success" });
     await until(() => direct.frames.filter((f) => f.data).length === 2, "the run stream");
     await until(() => thread.frames.filter((f) => f.data).length === 2, "the thread stream");
     expect(thread.frames.filter((f) => f.data).map((f) => f.data!.event_type)).toEqual(["run.started", "run.completed"]);

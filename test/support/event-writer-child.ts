@@ -11,7 +11,7 @@ const dialect = createDialect(parseDatabaseUrl(url));
 const db = await dialect.createKysely();
 const writer = await RunWriter.resume(db, dialect.adapter, runId);
 for (let i = 0; i < Number(count); i++) {
-  await writer.event("test.tick", { i });
+  await writer.emit("test.tick", { i });
   if (Number(gapMs) > 0) await new Promise((r) => setTimeout(r, Number(gapMs)));
 }
 await db.destroy();

@@ -21,6 +21,8 @@ export interface StoreAdapter {
   metadataPredicate(filter: Readonly<Record<string, string | number | boolean>>): Expression<SqlBool>;
   /** True for errors worth retrying: lock contention, dropped connections. */
   isTransient(error: unknown): boolean;
+  /** True when the error is any unique or primary key violation. */
+  isDuplicateKey(error: unknown): boolean;
   /** True when the error is the idempotency key's unique constraint. */
   isUniqueViolation(error: unknown): boolean;
   /**

@@ -198,8 +198,10 @@ export const POSTGRES_HEAD = "a4b5c6d7e8f9";
 
 /**
  * Our own indexes beyond the reference's schema, applied idempotently after
- * every migrate: a GIN index for `metadataFilter` containment queries.
+ * every migrate: a GIN index for `metadataFilter` containment queries, and
+ * one that makes a duplicate event number in a run impossible.
  */
 export const POSTGRES_EXTRA_INDEXES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_meta_jsonb ON agent_runs USING gin ((meta::jsonb) jsonb_path_ops)",
+  "CREATE UNIQUE INDEX IF NOT EXISTS ux_run_events_run_sequence ON run_events (agent_run_id, sequence_index)",
 ];

@@ -135,9 +135,11 @@ export const SQLITE_SCHEMA: readonly string[] = [
 ];
 
 /**
- * Our own additions, outside the reference's schema: they only speed up
- * chat-thread queries and are safe for the reference to ignore.
+ * Our own additions, outside the reference's schema and safe for it to
+ * ignore: an index for chat-thread queries, and one that makes a duplicate
+ * event number in a run impossible.
  */
 export const SQLITE_EXTRA_INDEXES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_id ON agent_runs (json_extract(meta, '$.thread_id'), created_at)",
+  "CREATE UNIQUE INDEX IF NOT EXISTS ux_run_events_run_sequence ON run_events (agent_run_id, sequence_index)",
 ];

@@ -6,6 +6,7 @@ import type { Database } from "../../schema.js";
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
+import { withPreparedStatements } from "./prepared-statements.js";
 
 // Class 08 (connection), 57P (operator intervention), 53300 (too many connections), 40001/40P01 (serialization/deadlock).
 const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
@@ -32,6 +33,7 @@ export const postgresAdapter: StoreAdapter = {
     const code = String((error as { code?: string })?.code ?? "");
     return TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code) || /Connection terminated|not queryable/i.test(String((error as Error)?.message));
   },
+  isDuplicateKey: (error) => (error as { code?: string })?.code === "23505",
   isUniqueViolation(error) {
     const e = error as { code?: string; constraint?: string; detail?: string };
     return e?.code === "23505" && /idempotency_key/.test(`${e.constraint ?? ""} ${e.detail ?? ""}`);
@@ -75,7 +77,7 @@ export class PostgresStoreDialect implements StoreDialect {
     // A checked-out client that loses its connection fails its queries and also emits "error", which would
     // crash the process unheard; the pool drops the client when it is released.
     pool.on("connect", (client) => client.on("error", (error) => logger.warn("PostgreSQL connection lost", error)));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   }
 
   async prepare(db: Kysely<Database>): Promise<void> {

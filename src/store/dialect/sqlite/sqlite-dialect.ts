@@ -8,6 +8,7 @@ import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-sch
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
+import { applyExtraIndexes } from "../../migrate.js";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -68,6 +69,10 @@ export const sqliteAdapter: StoreAdapter = {
     const code = (error as { code?: string })?.code ?? "";
     return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code.startsWith("SQLITE_BUSY_");
   },
+  isDuplicateKey(error) {
+    const code = (error as { code?: string })?.code ?? "";
+    return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  },
   isUniqueViolation(error) {
     const code = (error as { code?: string })?.code ?? "";
     return code === "SQLITE_CONSTRAINT_UNIQUE" && String((error as Error).message).includes("idempotency_key");
@@ -116,6 +121,7 @@ export class SqliteStoreDialect implements StoreDialect {
       if (Number(row.rows[0]?.n ?? 0) === 0) throw new SchemaNotInitializedError({ sqlitePath: this.#path });
       return;
     }
-    for (const statement of [...SQLITE_SCHEMA, ...SQLITE_EXTRA_INDEXES]) await sql.raw(statement).execute(db);
+    for (const statement of SQLITE_SCHEMA) await sql.raw(statement).execute(db);
+    await applyExtraIndexes(db, SQLITE_EXTRA_INDEXES, sqliteAdapter);
   }
 }

@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import type { Pool, PoolClient, QueryConfig } from "pg";
+
+/** The run writer's commits: few distinct texts, sent at every step. */
+const HOT = /^WITH lease AS \(/;
+const names = new Map<string, string>();
+const MAX_NAMES = 256;
+
+function nameOf(text: string): string | null {
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= MAX_NAMES) return null;
+    name = `dendrux_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Hands Kysely a pool whose connections send the writer's hot statements as
+ * named prepared statements: PostgreSQL parses and plans each text once per
+ * connection instead of at every step. Everything else passes through.
+ */
+export function withPreparedStatements(pool: Pool): Pool {
+  const wrap = (client: PoolClient): PoolClient =>
+    new Proxy(client, {
+      get(target, key, receiver) {
+        if (key !== "query") {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return (config: unknown, values?: unknown, ...rest: unknown[]) => {
+          if (typeof config === "string" && HOT.test(config)) {
+            const name = nameOf(config);
+            if (name) return target.query({ name, text: config, values } as QueryConfig, ...(rest as []));
+          }
+          return (target.query as (...args: unknown[]) => unknown)(config, values, ...rest);
+        };
+      },
+    });
+  return new Proxy(pool, {
+    get(target, key, receiver) {
+      if (key === "connect") {
+        return async (...args: unknown[]) => {
+          if (args.length > 0) return (target.connect as (...a: unknown[]) => unknown)(...args);
+          return wrap(await target.connect());
+        };
+      }
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
