@@ -9,6 +9,16 @@ import { Agent, tool } from "../../dist/index.js";
 import { MockLLM } from "../../dist/llm/mock/index.js";
 import { ITERATIONS, TOOL_TURNS, readSpec, report, timeRuns } from "./sample.mjs";
 
+// The store's own better-sqlite3 (the repository root's): its connections are noted as they
+// are set up, so the durability settings can be read back from them after the runs.
+const Database = createRequire(new URL("../../package.json", import.meta.url))("better-sqlite3");
+const connections = new Set();
+const pragma = Database.prototype.pragma;
+Database.prototype.pragma = function (...args) {
+  connections.add(this);
+  return pragma.apply(this, args);
+};
+
 delete process.env.DENDRUX_DATABASE_URL;
 process.env.DENDRUX_LOG ??= "silent";
 const spec = readSpec();
@@ -35,14 +45,11 @@ const samples = await timeRuns(
     if (result.status !== "success" || result.answer !== "done" || result.iterationCount !== ITERATIONS) throw new Error(`unexpected dendrux-ts result: ${result.status}`);
   },
 );
-await agent.close();
-
 let sqlite;
 if (spec.backend === "sqlite") {
-  // The store's own better-sqlite3 (the repository root's), opened read-only on the file the agent wrote.
-  const Database = createRequire(new URL("../../package.json", import.meta.url))("better-sqlite3");
-  const db = new Database(spec.path, { readonly: true });
-  sqlite = { journalMode: db.pragma("journal_mode", { simple: true }), synchronous: "NORMAL (1), set by the store on each connection", version: db.prepare("select sqlite_version()").pluck().get() };
-  db.close();
+  const db = [...connections].find((c) => c.open && c.name === spec.path && !c.readonly);
+  if (!db) throw new Error("no open store connection to read the durability settings from");
+  sqlite = { journalMode: pragma.call(db, "journal_mode", { simple: true }), synchronous: pragma.call(db, "synchronous", { simple: true }), version: db.prepare("select sqlite_version()").pluck().get() };
 }
+await agent.close();
 report({ samples, iterations: ITERATIONS, sqlite });

@@ -248,7 +248,8 @@ function ratioText(implId, backend) {
   const base = figure("dendrux-ts", backend);
   const other = figure(implId, backend);
   if (!base || !other) return "—";
-  return `${(other.median / base.median).toFixed(other.median / base.median >= 10 ? 0 : 1)}×`;
+  const ratio = other.median / base.median;
+  return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 1 ? ratio.toFixed(1) : ratio.toPrecision(2)}×`;
 }
 
 // Console table.
@@ -322,9 +323,10 @@ function writeDocs() {
 
   const durability = [];
   durability.push("| | in memory | SQLite file | PostgreSQL |", "| --- | --- | --- | --- |");
+  const synchronousName = (level) => (typeof level === "number" ? `${["OFF", "NORMAL", "FULL", "EXTRA"][level] ?? level} (${level})` : level);
   const sqliteText = (id) => {
     const s = sqliteOf(id);
-    return s ? `journal_mode=${s.journalMode}, synchronous=${s.synchronous} (SQLite ${s.version})` : "—";
+    return s ? `journal_mode=${s.journalMode}, synchronous=${synchronousName(s.synchronous)} (SQLite ${s.version})` : "—";
   };
   const pgText = (extra) => (pgInfo ? `synchronous_commit=${pgInfo.synchronousCommit}${extra}` : "—");
   for (const impl of shownImpls) {
@@ -341,7 +343,7 @@ function writeDocs() {
           "| --- | " + [...commits.keys()].map(() => "---:").join(" | ") + " |",
           "| PostgreSQL | " + [...commits.values()].map((n) => n.toFixed(2)).join(" | ") + " |",
         ]
-      : ["(PostgreSQL was not part of this run.)"];
+      : ["PostgreSQL was not part of this run."];
 
   const cpu = cpus();
   const runsPer = (backend) => shownImpls.map((i) => figure(i.id, backend)).filter(Boolean);
@@ -354,8 +356,17 @@ function writeDocs() {
     `- PostgreSQL ${pgInfo ? `${pgInfo.version} on the same machine over loopback TCP; fsync=${pgInfo.fsync}, wal_sync_method=${pgInfo.walSyncMethod}, synchronous_commit=${pgInfo.synchronousCommit}` : "not measured"}`,
   ];
 
-  const chartSeries = shownImpls.map((i) => ({ label: i.label, color: i.color, values: shownBackends.map((b) => figure(i.id, b.id)?.median ?? null) }));
-  const svg = groupedBarChartSvg({ title: "ms per iteration of a 5-turn tool loop (lower is faster)", unit: "ms per iteration", groups: shownBackends.map((b) => b.label), series: chartSeries });
+  const chartSeries = shownImpls.map((i) => ({
+    label: i.label,
+    color: i.color,
+    values: shownBackends.map((b) => figure(i.id, b.id)?.median ?? null),
+    ranges: shownBackends.map((b) => {
+      const f = figure(i.id, b.id);
+      return f ? [f.min, f.max] : null;
+    }),
+  }));
+  const subtitle = `median of ${ROUNDS} fresh processes per bar, whiskers lowest–highest; ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${started.toISOString().slice(0, 10)}`;
+  const svg = groupedBarChartSvg({ title: "ms per iteration of a 5-turn tool loop (lower is faster)", subtitle, unit: "ms per iteration", groups: shownBackends.map((b) => b.label), series: chartSeries });
   mkdirSync(join(root, "docs", "images"), { recursive: true });
   writeFileSync(join(root, "docs", "images", "benchmarks.svg"), svg);
 
@@ -376,14 +387,14 @@ ${ratios.length > 0 ? `${ratios.join("\n")}\n\nAbove 1× dendrux-ts is faster; b
 ## Commits per iteration on PostgreSQL
 
 ${commitLines.join("\n")}
-
+${commits.size === 0 ? "" : `
 Counted by the server: the growth of \`pg_stat_database.xact_commit\` for each
 implementation's own database, read after its processes have disconnected (so every
 session has flushed its counters). A process doing one run is subtracted from a process
 doing one plus ${COUNT_RUNS} runs, so connecting, schema checks and the first run's
 setup are left out; autovacuum is off on these throwaway databases so that only the
 workload commits. Every transaction counts, read-only ones included.
-
+`}
 ## Durability of each
 
 ${durability.join("\n")}
