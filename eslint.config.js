@@ -50,7 +50,7 @@ export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "test/compat/reference/**/*.py"] },
   js.configs.recommended,
   { files: ["dashboard/**/*.js"], languageOptions: { globals: globals.browser } },
-  { files: ["scripts/**/*.mjs"], languageOptions: { globals: globals.node } },
+  { files: ["scripts/**/*.mjs", "bench/**/*.mjs"], languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
   {
     rules: {

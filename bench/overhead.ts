@@ -1,14 +1,15 @@
 /**
  * Runtime overhead per iteration of a 5-iteration tool loop against MockLLM
  * (so what is measured is dendrux itself): in memory, persisted on a SQLite
- * file and on PostgreSQL; then `listRuns` for one chat thread among 100,000 runs.
+ * file and on PostgreSQL (with the statements and commits it sends per
+ * iteration); then `listRuns` for one chat thread among 100,000 runs.
  *
  *   npm run bench      (PostgreSQL parts need DENDRUX_TEST_POSTGRES_URL)
  */
 import { z } from "zod";
 import { Agent, tool } from "../src/index.js";
 import { MockLLM, type MockStep } from "../src/llm/mock/index.js";
-import { freshPostgres, freshSqlite, persistedOverhead, threadQuery } from "./persisted.js";
+import { freshPostgres, freshSqlite, persistedOverhead, postgresTraffic, threadQuery } from "./persisted.js";
 import { median, timeRuns } from "./stats.js";
 
 process.env.DENDRUX_LOG ??= "silent";
@@ -52,6 +53,9 @@ if (pgAdmin) {
   const pg = await freshPostgres(pgAdmin);
   const pgIter = await persistedOverhead(pg.url, 50);
   console.log(`PostgreSQL              median ${fmt(pgIter)} per iteration  (${(pgIter / sqliteIter).toFixed(1)}× SQLite)`);
+  const traffic = await postgresTraffic(pgAdmin, pg.url, 20);
+  console.log(`PostgreSQL traffic      ${traffic.statements.toFixed(1)} statements, ${traffic.commits.toFixed(2)} commits per iteration  (sent by the pg driver, BEGIN/COMMIT included)`);
+  console.log(`                        ${traffic.serverCommits.toFixed(2)} commits per iteration counted by the server  (pg_stat_database.xact_commit)`);
   await pg.drop();
   const pgThreads = await freshPostgres(pgAdmin);
   const pgQuery = await threadQuery(pgThreads.url, TOTAL_RUNS, 1000);
