@@ -24,8 +24,10 @@ describe("Agent construction rules", () => {
     expect(e.message).toBe("Agent 'Support' requires a prompt. Pass prompt to the constructor.");
   });
 
-  it("needs a provider", () => {
-    expect(rejection(() => new Agent({ ...base, provider: undefined as never })).field).toBe("provider");
+  it("a provider, when given, must be a provider instance or a recipe", () => {
+    const e = rejection(() => new Agent({ ...base, provider: 42 as never }));
+    expect(e.field).toBe("provider");
+    expect(e.message).toContain("pass a provider instance");
   });
 
   it("rejects tools on SingleCall, naming them", () => {
@@ -92,7 +94,7 @@ describe("Agent construction rules", () => {
       process.env.OPENROUTER_API_KEY = "sk-or-test";
       const agent = new Agent({ ...base, provider: " OpenRouter : meta-llama/llama-3.3-70b-instruct:free " });
       expect(agent.model).toBe("meta-llama/llama-3.3-70b-instruct:free");
-      expect(agent.provider.constructor.name).toBe("OpenRouterProvider");
+      expect(agent.provider!.constructor.name).toBe("OpenRouterProvider");
     } finally {
       for (const [k, v] of [["ANTHROPIC_API_KEY", saved.a], ["OPENAI_API_KEY", saved.o], ["OPENROUTER_API_KEY", saved.r]] as const) {
         if (v === undefined) delete process.env[k];
