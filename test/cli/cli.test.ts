@@ -64,6 +64,37 @@ describeEachBackend("dendrux runs / traces", (backend) => {
     }
   });
 
+  it("dendrux dashboard --open hands the URL to the browser opener (BROWSER)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { mkdtempSync, readFileSync, rmSync, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "dendrux-open-"));
+    const opened = join(dir, "opened.txt");
+    // A stand-in browser: records the URL it was asked to open.
+    const browser = `${process.execPath} -e require("fs").writeFileSync(process.argv[1],process.argv[2]) ${opened} %s`;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dashboard", "--db", database.url, "-p", "0", "--open"], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: "1", BROWSER: browser },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /running at (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`dashboard exited (${code}): ${out}`)));
+      });
+      await expect.poll(() => existsSync(opened), { timeout: 10_000 }).toBe(true);
+      expect(readFileSync(opened, "utf8")).toBe(url);
+      expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ status: "ok" });
+    } finally {
+      child.kill("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("shows a run's conversation and tool calls", async () => {
     const { stdout } = await cli("traces", "--tools", done);
     expect(stdout).toContain(`Run ${done}`);
