@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent, Budget, SingleCall, ValidationError, tool } from "../../src/index.js";
+import type { AgentOptions } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { add, lookup, readRange, refund } from "../support/tools.js";
 
@@ -169,5 +170,20 @@ describe("agent introspection and disposal", () => {
     expect(agent.getToolDefs().map((d) => [d.name, d.parameters.required])).toEqual([["lookup", ["id"]]]);
     const result = await agent.run("find 7");
     expect(result.steps!.map((s) => s.action.type)).toEqual(["tool_calls", "finish"]);
+  });
+
+  it("a subclass gives its prompt and tools as constructor defaults (the reference's class attributes); the caller's options win", async () => {
+    class Support extends Agent {
+      constructor(options: Partial<AgentOptions> = {}) {
+        super({ prompt: "You are a support agent.", tools: [lookup], maxIterations: 5, ...options });
+      }
+    }
+    await using llm = new MockLLM(["ok"]);
+    await using plain = new Support({ provider: llm });
+    expect([plain.name, plain.getSystemPrompt(), plain.getToolDefs().map((d) => d.name)]).toEqual(["Support", "You are a support agent.", ["lookup"]]);
+    expect((await plain.run("hi")).answer).toBe("ok");
+    const custom = new Support({ provider: new MockLLM([]), prompt: "Be terse.", tools: [lookup, refund] });
+    expect([custom.getSystemPrompt(), custom.getToolDefs().map((d) => d.name)]).toEqual(["Be terse.", ["lookup", "refund"]]);
+    expect(plain.getToolDefs().map((d) => d.name)).toEqual(["lookup"]);
   });
 });
