@@ -276,6 +276,24 @@ function UsageChart({ nodes }) {
   </svg>`;
 }
 
+/** An LLM call two ways: what dendrux sent and got (semantic), and the vendor's own request and response (wire). */
+function LlmCallView({ call }) {
+  const [view, setView] = useState("semantic");
+  const json = (v) => JSON.stringify(v, null, 2);
+  const missing = (what) => html`<p class="muted" data-testid="no-payload">Provider adapter does not emit ${what} payloads.</p>`;
+  return html`<div data-testid="llm-call">
+    <div class="toggle" role="tablist">
+      <button role="tab" aria-selected=${view === "semantic"} class=${view === "semantic" ? "on" : ""} onClick=${() => setView("semantic")}>Semantic</button>
+      <button role="tab" aria-selected=${view === "provider"} class=${view === "provider" ? "on" : ""} onClick=${() => setView("provider")}>Provider</button>
+      <span class="muted">${view === "semantic" ? "Dendrux semantics" : "Vendor wire format"}</span>
+    </div>
+    ${view === "semantic"
+      ? html`<h3>Semantic Request</h3><pre data-testid="semantic-request">${json(call.semantic_request)}</pre><h3>Semantic Response</h3><pre data-testid="semantic-response">${json(call.semantic_response)}</pre>`
+      : html`<h3>Provider Request</h3>${call.provider_request == null ? missing("request") : html`<pre data-testid="provider-request">${json(call.provider_request)}</pre>`}
+          <h3>Provider Response</h3>${call.provider_response == null ? missing("response") : html`<pre data-testid="provider-response">${json(call.provider_response)}</pre>`}`}
+  </div>`;
+}
+
 function Inspector({ run, node, onClose }) {
   const [calls, setCalls] = useState(null);
   useEffect(() => {
@@ -293,7 +311,7 @@ function Inspector({ run, node, onClose }) {
     <h2>${describeNode(node, run.summary.status)[2]}</h2>
     <pre data-testid="payload">${JSON.stringify(node, null, 2)}</pre>
     ${calls?.error ? html`<p class="muted">${calls.error}</p>` : null}
-    ${call ? html`<h3>Semantic Request</h3><pre>${JSON.stringify(call.semantic_request, null, 2)}</pre><h3>Semantic Response</h3><pre>${JSON.stringify(call.semantic_response, null, 2)}</pre>` : null}
+    ${call ? html`<${LlmCallView} key=${call.id} call=${call} />` : null}
     <p class="muted mono">seq #${count(node.sequence_index)} · ${text(node.type)}</p>
   </aside>`;
 }

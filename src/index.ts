@@ -12,6 +12,8 @@ export { Budget } from "./agent/budget.js";
 export { sweep } from "./agent/sweep.js";
 export type { SweepOptions } from "./agent/sweep.js";
 export type { SweepResult, SweptRun } from "./store/sweeper.js";
+export type { DatabaseOptions } from "./store/database-options.js";
+export type { StoreSource } from "./store/store-source.js";
 export type { BudgetOptions } from "./agent/budget.js";
 export { tool, isTool, DEFAULT_TOOL_TIMEOUT_SECONDS } from "./tool/tool.js";
 export type { AnyTool, Tool, ToolContext, ToolOptions } from "./tool/tool.js";
@@ -54,6 +56,7 @@ export {
   RunAlreadyTerminalError,
   InvalidToolResultError,
   PersistenceNotConfiguredError,
+  ProviderNotConfiguredError,
   SchemaNotInitializedError,
   DatabaseNotFoundError,
   IdempotencyConflictError,

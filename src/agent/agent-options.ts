@@ -14,17 +14,41 @@ import type { Skill } from "./skill.js";
 import type { Budget } from "./budget.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { ContextBlock } from "./context-block.js";
+import type { DatabaseOptions } from "../store/database-options.js";
+import type { StoreSource } from "../store/store-source.js";
 
 export interface AgentOptions {
   /** Stored on every run; a resume must come from an agent with the same name. @default "Agent" */
   readonly name?: string;
-  /** A provider instance, or a recipe string such as `"anthropic:claude-haiku-4-5"`. */
-  readonly provider: LLMProvider | string;
+  /**
+   * A provider instance, or a recipe string such as `"anthropic:claude-haiku-4-5"`.
+   * Without one the agent can only cancel runs (`cancelRun`); every method that
+   * runs the model throws `ProviderNotConfiguredError`.
+   */
+  readonly provider?: LLMProvider | string | null;
   /** The system prompt. Required. */
   readonly prompt: string;
   readonly tools?: readonly AnyTool[];
-  /** `sqlite:///app.db`, `postgres://…`, … Falls back to `DENDRUX_DATABASE_URL`; none = in-memory runs. */
+  /**
+   * `sqlite:///app.db`, `postgres://…`, … The agent opens its own pool on first
+   * use and closes it in `close()`. Without `databaseUrl` and `store`, falls
+   * back to `DENDRUX_DATABASE_URL` (one pool per process, shared by every such
+   * agent); none = in-memory runs.
+   */
   readonly databaseUrl?: string;
+  /**
+   * Options of the pool opened for `databaseUrl` (pool size, statement
+   * timeout, …). Requires `databaseUrl`.
+   */
+  readonly databaseOptions?: DatabaseOptions;
+  /**
+   * A database shared with other agents: a `RunStore`
+   * (`RunStore.fromDatabaseUrl(url, { databaseOptions })`) or a `Kysely`
+   * instance. The agent writes through its pool and never closes it, so many
+   * short-lived agents (one per web request) use one pool. Mutually exclusive
+   * with `databaseUrl`.
+   */
+  readonly store?: StoreSource;
   /** 1..200. @default 10 */
   readonly maxIterations?: number;
   /** How deep sub-agents may nest below a run of this agent; `null` = unbounded. @default 10 */

@@ -8,6 +8,7 @@ import type { Persistence } from "../runtime/persistence.js";
 import { loadRetrySource } from "../runtime/retry.js";
 import { claimForResume, type ResumeInput, resultFromStoredRun, resumePlan } from "../runtime/resume.js";
 import { PersistenceNotConfiguredError } from "../errors/persistence-not-configured-error.js";
+import { ProviderNotConfiguredError } from "../errors/provider-not-configured-error.js";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { isTerminalStatus } from "../types/run-status.js";
 import type { ToolResult } from "../types/tool-call.js";
@@ -19,7 +20,6 @@ import { toToolDef } from "../tool/tool.js";
 import type { ToolDef } from "../types/tool-call.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
-import { databaseIdentity, parseDatabaseUrl } from "../store/database-url.js";
 import {
   type AgentOptions,
   type ApprovalDecision,
@@ -34,27 +34,15 @@ import { loadSkills } from "./load-skills.js";
 import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
+import { AgentDatabase, resolveDatabaseSource } from "./database-source.js";
 import { type DiscoveredAgent, discoverTools } from "./discover-tools.js";
 import type { ToolSource } from "../types/tool-source.js";
 import { logger } from "../util/logger.js";
 
-const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 } as const;
+/** An agent's definition: everything but the provider. */
+type AgentDefinition = Omit<RuntimeAgent, "provider" | "model">;
 
-/** `databaseUrl`, else `DENDRUX_DATABASE_URL`; an empty one is a mistake, never "no database". */
-function databaseUrlOf(option: string | undefined): string | null {
-  if (option !== undefined) {
-    if (typeof option !== "string" || option.trim() === "") {
-      throw new ValidationError({ field: "databaseUrl", message: "databaseUrl is empty. Pass a database URL (sqlite:///app.db, postgresql://…), or leave it out for in-memory runs." });
-    }
-    return option;
-  }
-  const fromEnv = process.env.DENDRUX_DATABASE_URL;
-  if (fromEnv === undefined) return null;
-  if (fromEnv.trim() === "") {
-    throw new ValidationError({ field: "databaseUrl", message: "DENDRUX_DATABASE_URL is set but empty. Set it to a database URL, or unset it for in-memory runs." });
-  }
-  return fromEnv;
-}
+const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 } as const;
 
 /**
  * An agent: a prompt, tools and a provider, run by a loop. Runs can pause for
@@ -66,12 +54,11 @@ function databaseUrlOf(option: string | undefined): string | null {
  * const result = await agent.run("Hello");
  */
 export class Agent implements AsyncDisposable {
-  readonly #agent: RuntimeAgent;
-  readonly #databaseUrl: string | null;
-  /** From `DENDRUX_DATABASE_URL`: a process-wide connection shared by agents and never closed by one. */
-  readonly #sharedDatabase: boolean;
-  readonly #storeIdentity: string | null;
-  #persistence: Promise<Persistence | null> | null = null;
+  /** What the agent is, with or without a provider. */
+  readonly #definition: AgentDefinition;
+  /** The runtime view; `null` for an agent without a provider (it can only cancel runs). */
+  readonly #agent: RuntimeAgent | null;
+  readonly #database: AgentDatabase;
   readonly #inFlight = new Map<string, AbortController>();
   readonly #toolSources: readonly ToolSource[];
   readonly #rules: { readonly deny: readonly string[]; readonly requireApproval: readonly string[] };
@@ -103,10 +90,8 @@ export class Agent implements AsyncDisposable {
     });
     this.#toolSources = [...(options.toolSources ?? [])];
     this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
-    const provider = resolveProvider(options.provider);
-    this.#databaseUrl = databaseUrlOf(options.databaseUrl);
-    this.#sharedDatabase = options.databaseUrl === undefined && this.#databaseUrl !== null;
-    this.#storeIdentity = this.#databaseUrl ? databaseIdentity(parseDatabaseUrl(this.#databaseUrl)) : null;
+    const provider = options.provider === undefined || options.provider === null ? null : resolveProvider(options.provider);
+    this.#database = new AgentDatabase(resolveDatabaseSource(options));
     const skills = loadSkills(`Agent '${name}'`, options.prompt, {
       ...(options.skillsDir !== undefined ? { skillsDir: options.skillsDir } : {}),
       ...(options.skills ? { skills: options.skills } : {}),
@@ -117,7 +102,7 @@ export class Agent implements AsyncDisposable {
     this.#initEvents = skills.initEvents;
     const allTools = [...tools, ...skills.tools];
     const toolMap = new Map(allTools.map((t) => [t.name, t]));
-    this.#agent = Object.freeze({
+    this.#definition = Object.freeze({
       name,
       systemPrompt: skills.systemPrompt,
       tools: toolMap,
@@ -128,44 +113,45 @@ export class Agent implements AsyncDisposable {
       maxIterations,
       loop,
       strategy: options.strategy ?? new NativeToolCalling(),
-      provider,
-      model: provider.model,
       maxDelegationDepth: options.maxDelegationDepth,
       outputType: options.outputType ?? null,
       guardrails: Object.freeze([...(options.guardrails ?? [])]),
       heartbeatMs: options.heartbeatMs ?? AGENT_DEFAULTS.heartbeatMs,
     });
+    this.#agent = provider ? Object.freeze({ ...this.#definition, provider, model: provider.model }) : null;
   }
 
   get name(): string {
-    return this.#agent.name;
+    return this.#definition.name;
   }
 
   /** The system prompt the model gets (with the skills catalogue, when the agent has skills). */
   getSystemPrompt(): string {
-    return this.#agent.systemPrompt;
+    return this.#definition.systemPrompt;
   }
 
   /** The tool definitions the model sees, sorted by name (tool sources' tools are added when a run discovers them). */
   getToolDefs(): readonly ToolDef[] {
-    return this.#agent.toolDefs;
+    return this.#definition.toolDefs;
   }
 
-  /** The provider's configured model. */
+  /** The provider's configured model; `""` for an agent without a provider. */
   get model(): string {
-    return this.#agent.model;
+    return this.#agent?.model ?? "";
   }
 
-  get provider(): LLMProvider {
-    return this.#agent.provider;
+  /** The provider; `null` for an agent built without one (it can only cancel runs). */
+  get provider(): LLMProvider | null {
+    return this.#agent?.provider ?? null;
   }
 
   get loop(): Loop {
-    return this.#agent.loop;
+    return this.#definition.loop;
   }
 
-  /** @internal The frozen runtime view, for the store and the runtime. */
-  get runtimeAgent(): RuntimeAgent {
+  /** The runtime view, for every method that runs the model; without a provider, a typed error naming the method. */
+  #runtime(operation: string): RuntimeAgent {
+    if (!this.#agent) throw new ProviderNotConfiguredError({ agentName: this.#definition.name, operation });
     return this.#agent;
   }
 
@@ -175,9 +161,15 @@ export class Agent implements AsyncDisposable {
    * @internal
    */
   resolveTools(): Promise<DiscoveredAgent> {
-    if (this.#toolSources.length === 0) return Promise.resolve({ agent: this.#agent, sources: [] });
+    let agent: RuntimeAgent;
+    try {
+      agent = this.#runtime("resolveTools");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#toolSources.length === 0) return Promise.resolve({ agent, sources: [] });
     if (!this.#discovery) {
-      const discovery = discoverTools(this.#agent, this.#toolSources, this.#rules);
+      const discovery = discoverTools(agent, this.#toolSources, this.#rules);
       discovery.catch(() => {
         if (this.#discovery === discovery) this.#discovery = null;
       });
@@ -186,19 +178,9 @@ export class Agent implements AsyncDisposable {
     return this.#discovery;
   }
 
-  /** @internal */
+  /** @internal The write side of the agent's database; `null` for in-memory runs. A failed open is retried on the next call. */
   persistence(): Promise<Persistence | null> {
-    if (!this.#databaseUrl) return Promise.resolve(null);
-    if (!this.#persistence) {
-      const url = this.#databaseUrl;
-      const opening = import("../store/open-persistence.js").then((m) => (this.#sharedDatabase ? m.sharedPersistence(url) : m.openPersistence(url)));
-      // A failed open (e.g. schema not migrated yet) is retried on the next call.
-      opening.catch(() => {
-        if (this.#persistence === opening) this.#persistence = null;
-      });
-      this.#persistence = opening;
-    }
-    return this.#persistence;
+    return this.#database.persistence();
   }
 
   /**
@@ -206,7 +188,7 @@ export class Agent implements AsyncDisposable {
    * iteration limit. Throws when the run fails (after recording it as `error`).
    */
   async run<TOutput = unknown>(userInput: string, options: RunOptions<TOutput> = {}): Promise<RunResult<TOutput>> {
-    const { plan, frame } = this.#plan(userInput, options, false);
+    const { plan, frame } = this.#plan("run", userInput, options, false);
     return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
   }
 
@@ -216,9 +198,10 @@ export class Agent implements AsyncDisposable {
    * records `retry_of_run_id`; the source run is left untouched.
    */
   async retry(runId: string, options: RetryOptions = {}): Promise<RunResult> {
+    this.#runtime("retry");
     const persistence = await this.#requirePersistence();
     const source = await loadRetrySource(persistence, runId);
-    const { plan, frame } = this.#plan(source.userInput, { ...options }, false, { history: source.history, retryOf: runId, piiMapping: source.piiMapping });
+    const { plan, frame } = this.#plan("retry", source.userInput, { ...options }, false, { history: source.history, retryOf: runId, piiMapping: source.piiMapping });
     return this.#drive(plan, frame);
   }
 
@@ -248,7 +231,7 @@ export class Agent implements AsyncDisposable {
     if (options.idempotencyKey !== undefined) {
       throw new ValidationError({ field: "idempotencyKey", message: "idempotencyKey is not supported with stream(); use run()." });
     }
-    const { plan, frame } = this.#plan(userInput, options, true);
+    const { plan, frame } = this.#plan("stream", userInput, options, true);
     const runId = plan.runId;
     const inFlight = this.#inFlight;
     return new RunStream(
@@ -265,6 +248,7 @@ export class Agent implements AsyncDisposable {
   }
 
   #plan(
+    operation: string,
     userInput: string,
     options: RunOptions,
     streaming: boolean,
@@ -272,9 +256,9 @@ export class Agent implements AsyncDisposable {
   ): { plan: RunPlan; frame: DelegationFrame } {
     return planRun(
       {
-        agent: this.#agent,
-        hasDatabase: this.#databaseUrl !== null,
-        storeIdentity: this.#storeIdentity,
+        agent: this.#runtime(operation),
+        hasDatabase: this.#database.configured,
+        storeIdentity: this.#database.identity,
         persistence: () => this.persistence(),
         inFlight: this.#inFlight,
         initEvents: this.#initEvents,
@@ -293,7 +277,8 @@ export class Agent implements AsyncDisposable {
     return persistence;
   }
 
-  async #resumeWith(runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+  async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+    this.#runtime(operation);
     if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
     const persistence = await this.#requirePersistence();
     // The pending calls are checked against every tool the agent has, its sources' included.
@@ -318,13 +303,13 @@ export class Agent implements AsyncDisposable {
    * Every pending call must be answered exactly once.
    */
   submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult> {
-    return this.#resumeWith(runId, { kind: "tool_results", results }, options);
+    return this.#resumeWith("submitToolResults", runId, { kind: "tool_results", results }, options);
   }
 
   /** Answers a run waiting for human input and runs it to its next stop. */
   submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult> {
     if (typeof text !== "string") return Promise.reject(new ValidationError({ field: "text", message: "text must be a string." }));
-    return this.#resumeWith(runId, { kind: "user_input", text }, options);
+    return this.#resumeWith("submitInput", runId, { kind: "user_input", text }, options);
   }
 
   /**
@@ -343,7 +328,7 @@ export class Agent implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#resumeWith(runId, input, options);
+    return this.#resumeWith("submitApproval", runId, input, options);
   }
 
   /**
@@ -357,11 +342,12 @@ export class Agent implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#resumeWith(runId, input, options, true);
+    return this.#resumeWith("resume", runId, input, options, true);
   }
 
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
   resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
+    this.#runtime("resumeStream");
     const input = resumeInput(options);
     let frame: DelegationFrame | null = null;
     const setFrame = (f: DelegationFrame) => {
@@ -421,16 +407,17 @@ export class Agent implements AsyncDisposable {
   }
 
   /**
-   * Closes the provider and the agent's own database connection. The agent can
-   * be used again afterwards (a new connection is opened on demand).
+   * Closes the tool sources, the provider and the agent's own database pool
+   * (from `databaseUrl`). A shared `store` and the process-wide pool of
+   * `DENDRUX_DATABASE_URL` are never closed here: whoever opened a store
+   * closes it. The agent can be used again afterwards (a new pool is opened
+   * on demand).
    */
   async close(): Promise<void> {
-    const persistence = this.#sharedDatabase ? null : this.#persistence;
-    this.#persistence = null;
     this.#discovery = null;
     await Promise.all(this.#toolSources.map((s) => s.close().catch((error: unknown) => logger.warn(`Closing tool source '${s.name}' failed`, error))));
-    await this.#agent.provider.close?.();
-    if (persistence) await (await persistence.catch(() => null))?.close();
+    await this.#agent?.provider.close?.();
+    await this.#database.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -94,7 +94,7 @@ seed?: RunSeed,
     if (!env.hasDatabase) {
       throw new ValidationError({
         field: "idempotencyKey",
-        message: "idempotencyKey requires persistence (databaseUrl or DENDRUX_DATABASE_URL). Idempotency cannot work without durable state.",
+        message: "idempotencyKey requires persistence (databaseUrl, store or DENDRUX_DATABASE_URL). Idempotency cannot work without durable state.",
       });
     }
   }

@@ -49,14 +49,15 @@ export function printTable(out: Output, header: readonly string[], rows: readonl
 
 /**
  * The database a command uses: `--db` (a URL or a bare SQLite file path), else
- * `DENDRUX_DATABASE_URL`, else `~/.dendrux/dendrux.db`.
+ * `DENDRUX_DATABASE_URL`, else the SQLite file `fallbackPath`
+ * (`~/.dendrux/dendrux.db`; `db` commands pass `./dendrux.db`).
  */
-export function resolveDatabaseUrl(db: string | undefined): string {
+export function resolveDatabaseUrl(db: string | undefined, fallbackPath = join(homedir(), ".dendrux", "dendrux.db")): string {
   if (db !== undefined) {
     if (db.trim() === "") throw new UsageError("--db needs a database URL or a SQLite file path.");
     return /^[a-z][a-z0-9+]*:/i.test(db) ? db : `sqlite:///${resolve(db)}`;
   }
-  return process.env.DENDRUX_DATABASE_URL ?? `sqlite:///${join(homedir(), ".dendrux", "dendrux.db")}`;
+  return process.env.DENDRUX_DATABASE_URL ?? `sqlite:///${fallbackPath}`;
 }
 
 /** A database URL with its password masked, for printing (a password may hold a raw `@`). */

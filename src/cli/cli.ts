@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DendruxError } from "../errors/dendrux-error.js";
 import { type Output, UsageError, makeOutput, resolveDatabaseUrl } from "./cli-context.js";
@@ -63,12 +64,14 @@ ${DB_HELP}`,
       --host HOST        interface (default 127.0.0.1); any other than loopback needs a token
       --auth-token TOKEN every /api/* request must send Authorization: Bearer TOKEN
                          (or set DENDRUX_DASHBOARD_TOKEN)
+      --open             open it in a browser (the BROWSER command if set, else the system's)
 ${DB_HELP}`,
   db: `usage: dendrux db <migrate|status> [options]
 
   migrate   PostgreSQL: apply pending migrations; SQLite: create the schema
   status    current and head revision, pending migrations (exit 2 when any are pending)
-${DB_HELP}`,
+  --db URL|PATH      database URL or SQLite file (default: DENDRUX_DATABASE_URL, else ./dendrux.db
+                     in the current directory, as the Python CLI does)`,
 };
 
 function version(): string {
@@ -173,7 +176,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
         }
       }
       case "dashboard": {
-        const { values } = parse("dashboard", rest, { ...DB_OPTION, port: { type: "string", short: "p" }, host: { type: "string" }, "auth-token": { type: "string" } });
+        const { values } = parse("dashboard", rest, { ...DB_OPTION, port: { type: "string", short: "p" }, host: { type: "string" }, "auth-token": { type: "string" }, open: { type: "boolean" } });
         if (values.help) return help("dashboard");
         const { dashboardCommand } = await import("./dashboard-command.js");
         return await dashboardCommand(
@@ -182,6 +185,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
             port: integer("port", values.port as string | undefined, 8001, "dashboard"),
             host: (values.host as string | undefined) ?? "127.0.0.1",
             ...(values["auth-token"] !== undefined ? { authToken: values["auth-token"] as string } : {}),
+            open: values.open === true,
           },
           out,
         );
@@ -192,7 +196,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
         if (sub !== "migrate" && sub !== "status") throw new UsageError(`unknown db subcommand ${JSON.stringify(sub)}; expected migrate or status.`, "db");
         const { values } = parse("db", args, DB_OPTION);
         if (values.help) return help("db");
-        const url = resolveDatabaseUrl(values.db as string | undefined);
+        const url = resolveDatabaseUrl(values.db as string | undefined, resolve("dendrux.db"));
         const { dbMigrate, dbStatus } = await import("./db-commands.js");
         return await (sub === "migrate" ? dbMigrate(url, out) : dbStatus(url, out));
       }

@@ -7,6 +7,8 @@ export interface DashboardCommandOptions {
   readonly port: number;
   readonly host: string;
   readonly authToken?: string;
+  /** Open the dashboard in a browser once it serves (`BROWSER`, else the platform's opener). */
+  readonly open?: boolean;
   /** Stops the server (tests); otherwise SIGINT / SIGTERM do. */
   readonly signal?: AbortSignal;
 }
@@ -41,6 +43,11 @@ export async function dashboardCommand(options: DashboardCommandOptions, out: Ou
     out.line(`Database: ${redactUrl(url)}`);
     out.line(token ? "Auth token required for /api/*." : "No auth token: loopback only.");
     out.line("Press Ctrl+C to stop.");
+    if (options.open) {
+      const { openBrowser } = await import("./open-browser.js");
+      const problem = await openBrowser(`http://${shown}:${port}`);
+      if (problem) out.line(problem);
+    }
   } catch (error) {
     await dashboard.close();
     throw error;

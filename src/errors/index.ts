@@ -11,6 +11,7 @@ export { RunAlreadyClaimedError } from "./run-already-claimed-error.js";
 export { RunAlreadyTerminalError } from "./run-already-terminal-error.js";
 export { InvalidToolResultError } from "./invalid-tool-result-error.js";
 export { PersistenceNotConfiguredError } from "./persistence-not-configured-error.js";
+export { ProviderNotConfiguredError } from "./provider-not-configured-error.js";
 export { SchemaNotInitializedError } from "./schema-not-initialized-error.js";
 export { DatabaseNotFoundError } from "./database-not-found-error.js";
 export { IdempotencyConflictError } from "./idempotency-conflict-error.js";

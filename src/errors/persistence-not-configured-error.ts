@@ -6,7 +6,7 @@ export class PersistenceNotConfiguredError extends DendruxError {
 
   constructor() {
     super(
-      "This operation requires persistence. Pass databaseUrl to the Agent constructor " +
+      "This operation requires persistence. Pass databaseUrl or store to the Agent constructor " +
         "or set DENDRUX_DATABASE_URL.",
     );
   }

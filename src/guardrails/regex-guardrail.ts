@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/validation-error.js";
 import type { Finding, Guardrail, GuardrailAction } from "../types/guardrail.js";
 import type { Pattern } from "./pattern.js";
+import { detectFindings, type GuardrailEngineOption } from "./detector.js";
 
 export function checkAction(action: unknown, allowed: readonly GuardrailAction[], extra = ""): GuardrailAction {
   if (!allowed.includes(action as GuardrailAction)) {
@@ -24,17 +25,25 @@ export function scanPatterns(patterns: readonly Pattern[], text: string): Findin
   return findings.sort((a, b) => a.start - b.start);
 }
 
-/** A guardrail made of regex patterns. */
+/**
+ * A guardrail made of regex patterns and, optionally, a detection engine: its
+ * findings and the patterns' are returned together, sorted by start.
+ */
 export abstract class RegexGuardrail implements Guardrail {
   readonly action: GuardrailAction;
   readonly patterns: readonly Pattern[];
+  /** `"regex"` (the patterns alone) or the detector that runs before them. */
+  readonly engine: GuardrailEngineOption;
 
-  protected constructor(action: GuardrailAction, patterns: readonly Pattern[]) {
+  protected constructor(action: GuardrailAction, patterns: readonly Pattern[], engine: GuardrailEngineOption = "regex") {
     this.action = action;
     this.patterns = Object.freeze([...patterns]);
+    this.engine = engine;
   }
 
-  scan(text: string): Finding[] {
-    return scanPatterns(this.patterns, text);
+  scan(text: string): Finding[] | Promise<Finding[]> {
+    const matched = scanPatterns(this.patterns, text);
+    if (this.engine === "regex") return matched;
+    return detectFindings(this.engine, text).then((detected) => [...detected, ...matched].sort((a, b) => a.start - b.start));
   }
 }

@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import { ValidationError } from "../errors/validation-error.js";
 import type { LLMResponse } from "../types/llm-response.js";
 import type { Message } from "../types/message.js";
 import type { LlmCallCompletedDetails, Notifier } from "../types/notifier.js";
@@ -8,6 +9,10 @@ import type { ToolCall, ToolResult } from "../types/tool-call.js";
 export interface ConsoleNotifierOptions {
   /** Print tool arguments next to each call. @default true */
   readonly showParams?: boolean;
+  /** Print the text of each model answer under its token line, on one line. @default false */
+  readonly showLlmText?: boolean;
+  /** Longest model text printed with `showLlmText`; longer text is cut and ends in `...`. @default 120 */
+  readonly maxTextLength?: number;
   /** Where lines go. @default process.stdout */
   readonly write?: (line: string) => void;
 }
@@ -23,6 +28,8 @@ function formatParams(params: Record<string, unknown>): string {
 /** Renders a live run in the terminal: steps, tool calls, token counts and timings. */
 export class ConsoleNotifier implements Notifier {
   readonly #showParams: boolean;
+  readonly #showLlmText: boolean;
+  readonly #maxTextLength: number;
   readonly #write: (line: string) => void;
   #lastIteration = 0;
   #runStartedAt: number | null = null;
@@ -31,6 +38,10 @@ export class ConsoleNotifier implements Notifier {
 
   constructor(options: ConsoleNotifierOptions = {}) {
     this.#showParams = options.showParams ?? true;
+    this.#showLlmText = options.showLlmText ?? false;
+    const max = options.maxTextLength ?? 120;
+    if (!Number.isInteger(max) || max < 4) throw new ValidationError({ field: "maxTextLength", message: `maxTextLength must be an integer ≥ 4, got ${String(max)}.` });
+    this.#maxTextLength = max;
     this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
   }
 
@@ -74,6 +85,8 @@ export class ConsoleNotifier implements Notifier {
     if (u.cacheReadInputTokens) line += pc.greenBright(` · ${u.cacheReadInputTokens.toLocaleString("en-US")} cached`);
     if (u.cacheCreationInputTokens) line += pc.yellow(` · ${u.cacheCreationInputTokens.toLocaleString("en-US")} cache-write`);
     this.#write(line);
+    const text = response.text?.replace(/\s+/g, " ").trim();
+    if (this.#showLlmText && text) this.#write(`    ${pc.dim("said")} ${clip(text, this.#maxTextLength)}`);
   }
 
   onLlmCallFailed(_runId: string, _iteration: number, error: unknown, details: { durationMs: number }): void {

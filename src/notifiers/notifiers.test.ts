@@ -45,4 +45,21 @@ describe("ConsoleNotifier", () => {
     expect(text).toContain("mcp files 3 tool(s)");
     expect(text).toContain("cache read   100 (8% hit ratio)");
   });
+
+  it("prints each model answer, cut to maxTextLength, only with showLlmText", () => {
+    const usage = { inputTokens: 1, outputTokens: 1, totalTokens: 2, costUsd: null, cacheReadInputTokens: null, cacheCreationInputTokens: null, reasoningTokens: null };
+    const answer = { text: "The refund for order 1042\nwas issued today and should arrive within five business days.", toolCalls: null, usage };
+    const render = (options: ConstructorParameters<typeof ConsoleNotifier>[0]) => {
+      const lines: string[] = [];
+      const n = new ConsoleNotifier({ ...options, write: (l) => lines.push(l) });
+      n.onLlmCallCompleted("r", answer, 1, { semanticMessages: [], semanticTools: null, durationMs: 0 });
+      n.onLlmCallCompleted("r", { text: null, toolCalls: null, usage }, 2, { semanticMessages: [], semanticTools: null, durationMs: 0 });
+      // eslint-disable-next-line no-control-regex
+      return lines.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ""));
+    };
+    expect(render({})).toEqual(["    llm 2 tokens", "    llm 2 tokens"]);
+    expect(render({ showLlmText: true, maxTextLength: 30 })).toEqual(["    llm 2 tokens", "    said The refund for order 1042 w...", "    llm 2 tokens"]);
+    expect(render({ showLlmText: true })[1]).toBe("    said The refund for order 1042 was issued today and should arrive within five business days.");
+    expect(() => new ConsoleNotifier({ maxTextLength: 0 })).toThrow("maxTextLength must be an integer ≥ 4, got 0.");
+  });
 });

@@ -49,6 +49,14 @@ function blockMessage(guardrail: Guardrail, finding: Finding, suffix: string): s
  * placeholder (`<<EMAIL_ADDRESS_1>>`) that is stable for the whole run —
  * across messages, iterations, guardrails and pauses — through one mapping
  * shared with the run state (and persisted in `agent_runs.pii_mapping`).
+ *
+ * Agents create one per run; use it directly to try guardrails on a text.
+ *
+ * @example
+ * const engine = new GuardEngine([new PII()]);
+ * const scan = await engine.incoming([{ role: "user", content: "Mail jane@example.com" }]);
+ * scan.messages[0].content; // "Mail <<EMAIL_ADDRESS_1>>"
+ * engine.deanonymize("Sent to <<EMAIL_ADDRESS_1>>"); // "Sent to jane@example.com"
  */
 export class GuardEngine implements LoopGuard {
   readonly guardrails: readonly Guardrail[];
@@ -57,7 +65,12 @@ export class GuardEngine implements LoopGuard {
   readonly #reverse = new Map<string, string>();
   readonly #counters = new Map<string, number>();
 
-  constructor(guardrails: readonly Guardrail[], mapping: Record<string, string>) {
+  /**
+   * @param guardrails applied in list order
+   * @param mapping placeholder → value, mutated as redaction meets new values; a
+   *   saved mapping (e.g. `RunStore.getPiiMapping`) continues its numbering
+   */
+  constructor(guardrails: readonly Guardrail[], mapping: Record<string, string> = {}) {
     this.guardrails = guardrails;
     this.mapping = mapping;
     for (const [placeholder, value] of Object.entries(mapping)) {

@@ -1,31 +1,42 @@
-import type { Persistence } from "../runtime/persistence.js";
-import { databaseIdentity, parseDatabaseUrl } from "./database-url.js";
-import { createDialect, openPrepared } from "./dialect/create-dialect.js";
-import { SqlPersistence } from "./sql-persistence.js";
+import type { DatabaseOptions } from "./database-options.js";
+import { RunStore } from "./run-store.js";
+import { type StoreSource, storeSourceKind } from "./store-source.js";
 
 /**
- * Opens the SQL persistence for a database URL: SQLite creates its schema on
- * first use; PostgreSQL must have been migrated (`dendrux db migrate`).
+ * Where agents get their persistence: every agent with a database writes
+ * through a `RunStore`. Which one, and who closes it, is the only difference
+ * between the three ways of configuring a database.
  */
-export async function openPersistence(url: string): Promise<Persistence> {
-  const target = parseDatabaseUrl(url);
-  const dialect = createDialect(target);
-  const db = await openPrepared(dialect);
-  return new SqlPersistence(db, dialect.adapter, databaseIdentity(target), true);
+
+/** An agent's own store for its `databaseUrl`: opened on first use, closed by the agent's `close()`. */
+export function privateStore(url: string, databaseOptions: DatabaseOptions | undefined): RunStore {
+  return RunStore.fromDatabaseUrl(url, databaseOptions ? { databaseOptions } : {});
 }
 
-const shared = new Map<string, Promise<Persistence>>();
+const processStores = new Map<string, RunStore>();
 
 /**
- * One persistence per URL for the whole process (agents configured through
- * `DENDRUX_DATABASE_URL`): agents share its connection pool and never close it.
+ * One store per URL for the whole process, for agents configured through
+ * `DENDRUX_DATABASE_URL`: they share its pool and never close it.
  */
-export function sharedPersistence(url: string): Promise<Persistence> {
-  let opening = shared.get(url);
-  if (!opening) {
-    opening = openPersistence(url);
-    opening.catch(() => shared.delete(url));
-    shared.set(url, opening);
+export function processStore(url: string): RunStore {
+  let store = processStores.get(url);
+  if (!store) {
+    store = RunStore.fromDatabaseUrl(url);
+    processStores.set(url, store);
   }
-  return opening;
+  return store;
+}
+
+const kyselyStores = new WeakMap<object, RunStore>();
+
+/** The store for `new Agent({ store })`: a `RunStore` as it is, a Kysely instance wrapped once. */
+export function sharedStore(source: StoreSource): RunStore {
+  if (storeSourceKind(source) === "run-store") return source as RunStore;
+  let store = kyselyStores.get(source);
+  if (!store) {
+    store = RunStore.fromKysely(source as Exclude<StoreSource, RunStore>);
+    kyselyStores.set(source, store);
+  }
+  return store;
 }

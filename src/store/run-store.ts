@@ -2,11 +2,13 @@ import { type Expression, type Kysely, PostgresAdapter, type SqlBool, sql } from
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { RunStatus } from "../types/run-status.js";
-import { parseDatabaseUrl } from "./database-url.js";
+import type { Persistence } from "../runtime/persistence.js";
+import { databaseIdentity, parseDatabaseUrl } from "./database-url.js";
+import { type DatabaseOptions, validateDatabaseOptions } from "./database-options.js";
 import { createDialect, openPrepared } from "./dialect/create-dialect.js";
-import { postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
+import { checkPostgresSchema, postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
 import { PostgresListener } from "./dialect/postgres/postgres-listener.js";
-import { sqliteAdapter } from "./dialect/sqlite/sqlite-dialect.js";
+import { createSqliteSchema, sqliteAdapter } from "./dialect/sqlite/sqlite-dialect.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { EventHub, type PushSource, type ThreadEvent } from "./live/event-hub.js";
 import { EVENTS_CHANNEL } from "./live/event-signals.js";
@@ -15,6 +17,8 @@ import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSumm
 import { toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
 import { type MetadataFilter, type RunScope, scopeKey, scopePredicates, validateMetadataFilter, validateScope } from "./run-scope.js";
 import type { Database } from "./schema.js";
+import { SqlPersistence } from "./sql-persistence.js";
+import { kyselyIdentity, RUN_STORE_BRAND } from "./store-source.js";
 import { readThread, readThreadRunIds, readThreadSummary } from "./thread-queries.js";
 
 export { validateMetadataFilter };
@@ -98,6 +102,12 @@ export interface RunStoreOptions {
    * @default false
    */
   readonly readOnly?: boolean;
+  /**
+   * How the connection pool is opened (`fromDatabaseUrl` only): pool size,
+   * statement timeout, … Open one store with these and pass it to every agent
+   * (`new Agent({ store })`) so they all share that one pool.
+   */
+  readonly databaseOptions?: DatabaseOptions;
 }
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
@@ -113,21 +123,34 @@ const clampLimit = (limit: number | undefined) => (limit === undefined || limit 
  * const turns = await store.getThread("t_1", { limit: 20 });
  */
 export class RunStore implements AsyncDisposable {
+  /** @internal Recognises a store across copies of the package, without loading this module. */
+  readonly [RUN_STORE_BRAND] = true as const;
+  /** @internal Engine and location without secrets: runs link to a parent only within one identity. */
+  readonly identity: string;
   readonly #db: () => Promise<Kysely<Database>>;
   readonly #adapter: StoreAdapter;
   readonly #owned: boolean;
+  readonly #readOnly: boolean;
   readonly #listenUrl: string | null;
   readonly #pollIntervalMs: number;
   readonly #scopes = new Map<string, RunScope | undefined>();
   #opened: Promise<Kysely<Database>> | null = null;
+  #writes: Promise<Persistence> | null = null;
   #hub: EventHub | null = null;
   #closed = false;
 
-  private constructor(db: () => Promise<Kysely<Database>>, adapter: StoreAdapter, owned: boolean, listenUrl: string | null, options: RunStoreOptions) {
+  private constructor(
+    db: () => Promise<Kysely<Database>>,
+    adapter: StoreAdapter,
+    at: { readonly owned: boolean; readonly identity: string; readonly listenUrl: string | null },
+    options: RunStoreOptions,
+  ) {
     this.#db = db;
     this.#adapter = adapter;
-    this.#owned = owned;
-    this.#listenUrl = listenUrl;
+    this.#owned = at.owned;
+    this.identity = at.identity;
+    this.#listenUrl = at.listenUrl;
+    this.#readOnly = options.readOnly === true;
     const poll = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     if (!Number.isFinite(poll) || poll < 1) throw new ValidationError({ field: "pollIntervalMs", message: "pollIntervalMs must be a number ≥ 1." });
     this.#pollIntervalMs = poll;
@@ -143,12 +166,12 @@ export class RunStore implements AsyncDisposable {
    */
   static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
-    const dialect = createDialect(target, { readOnly: options.readOnly === true });
+    const databaseOptions = options.databaseOptions === undefined ? undefined : validateDatabaseOptions(options.databaseOptions);
+    const dialect = createDialect(target, { readOnly: options.readOnly === true, ...(databaseOptions ? { databaseOptions } : {}) });
     return new RunStore(
       () => openPrepared(dialect),
       dialect.adapter,
-      true,
-      target.kind === "postgres" ? target.connectionString : null,
+      { owned: true, identity: databaseIdentity(target), listenUrl: target.kind === "postgres" ? target.connectionString : null },
       options,
     );
   }
@@ -166,7 +189,38 @@ export class RunStore implements AsyncDisposable {
       if (target.kind !== "postgres") throw new ValidationError({ field: "listenUrl", message: "listenUrl must be a PostgreSQL URL." });
       listenUrl = target.connectionString;
     }
-    return new RunStore(async () => db, detected === "sqlite" ? sqliteAdapter : postgresAdapter, false, detected === "postgres" ? listenUrl : null, options);
+    if (options.databaseOptions !== undefined) {
+      throw new ValidationError({ field: "databaseOptions", message: "databaseOptions apply where a pool is opened (RunStore.fromDatabaseUrl); a Kysely instance brings its own." });
+    }
+    return new RunStore(
+      async () => db,
+      detected === "sqlite" ? sqliteAdapter : postgresAdapter,
+      { owned: false, identity: kyselyIdentity(db), listenUrl: detected === "postgres" ? listenUrl : null },
+      options,
+    );
+  }
+
+  /**
+   * The write side over this store's connection, for the agents that share it.
+   * A caller's Kysely gets the schema checked first (created on SQLite).
+   * @internal
+   */
+  persistence(): Promise<Persistence> {
+    if (this.#closed) return Promise.reject(new Error("RunStore is closed."));
+    if (this.#readOnly) {
+      return Promise.reject(new ValidationError({ field: "store", message: "This RunStore was opened with readOnly: true; an agent needs a store that can write." }));
+    }
+    if (!this.#writes) {
+      const opening = this.#conn().then(async (db) => {
+        if (!this.#owned) await (this.#adapter.kind === "sqlite" ? createSqliteSchema(db) : checkPostgresSchema(db));
+        return new SqlPersistence(db, this.#adapter, this.identity, false);
+      });
+      opening.catch(() => {
+        if (this.#writes === opening) this.#writes = null;
+      });
+      this.#writes = opening;
+    }
+    return this.#writes;
   }
 
   #conn(): Promise<Kysely<Database>> {

@@ -114,6 +114,24 @@ describe("dendrux CLI: read commands never create a database", () => {
   });
 });
 
+describe("dendrux db without a URL", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dendrux-cwd-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("migrate and status use ./dendrux.db in the current directory, as the Python CLI does", async () => {
+    const tsx = new URL(import.meta.resolve("tsx")).pathname;
+    const inDir = async (...args: string[]) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+      delete env.DENDRUX_DATABASE_URL;
+      return run(process.execPath, ["--import", tsx, join(root, "src/cli/main.ts"), ...args], { cwd: dir, env });
+    };
+    expect((await inDir("db", "migrate")).stdout).toBe(`SQLite schema ready at ${join(dir, "dendrux.db")}\n`);
+    expect(existsSync(join(dir, "dendrux.db"))).toBe(true);
+    expect((await inDir("db", "status")).stdout).toBe(`SQLite ${join(dir, "dendrux.db")}: the schema is created automatically on first use (no migrations).\n`);
+    expect((await inDir("help", "db")).stdout).toContain("else ./dendrux.db");
+  });
+});
+
 describeEachBackend("dendrux CLI on a database that is not set up", (backend) => {
   let database: TestDatabase;
   beforeAll(async () => {

@@ -1,4 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -42,25 +44,49 @@ describeEachBackend("dendrux runs / traces", (backend) => {
     expect((await cli("runs", "-s", "error")).stdout.trim()).toBe("No runs found.");
   });
 
-  it("dendrux dashboard serves the API and the page", async () => {
-    const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dashboard", "--db", database.url, "-p", "0"], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /running at (http:\/\/\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on("exit", (code) => reject(new Error(`dashboard exited (${code}): ${out}`)));
+  /** Starts `dendrux dashboard` on a free port; resolves with its URL once it serves. */
+  async function dashboard(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; stop: () => void }> {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dashboard", "--db", database.url, "-p", "0", ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /running at (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
       });
+      child.on("exit", (code) => reject(new Error(`dashboard exited (${code}): ${out}`)));
+    });
+    return { url, stop: () => child.kill("SIGTERM") };
+  }
+
+  it("dendrux dashboard serves the API and the page", async () => {
+    const { url, stop } = await dashboard([]);
+    try {
       expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ status: "ok" });
       const runs = (await (await fetch(`${url}/api/runs`)).json()) as { total: number };
       expect(runs.total).toBe(2);
       expect(await (await fetch(`${url}/`)).text()).toContain("Dendrux Dashboard");
     } finally {
-      child.kill("SIGTERM");
+      stop();
+    }
+  });
+
+  it("dendrux dashboard --open hands the URL to the browser opener (BROWSER)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dendrux-open-"));
+    const opened = join(dir, "opened.txt");
+    // A stand-in browser: records the URL it was asked to open.
+    const browser = `${process.execPath} -e require("fs").writeFileSync(process.argv[1],process.argv[2]) ${opened} %s`;
+    const { url, stop } = await dashboard(["--open"], { BROWSER: browser });
+    try {
+      await expect.poll(() => existsSync(opened), { timeout: 10_000 }).toBe(true);
+      expect(readFileSync(opened, "utf8")).toBe(url);
+      expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ status: "ok" });
+    } finally {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

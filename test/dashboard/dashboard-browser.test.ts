@@ -5,6 +5,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
+import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
+import { FakeVendor } from "../support/fake-vendor.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { describeRequiring, requirement } from "../support/requirements.js";
 import { listen } from "../support/http.js";
@@ -78,6 +80,61 @@ describeEachBackend("dashboard in a real browser", (backend) =>
       await page.keyboard.press("Escape");
       expect(await page.locator("#inspector").isHidden()).toBe(true);
       await page.close();
+    });
+
+    it("shows an LLM call's vendor wire view: the request and response exactly as the provider exchanged them", async () => {
+      const vendor = await new FakeVendor([
+        {
+          json: { id: "msg_wire", type: "message", role: "assistant", model: "claude-wire", content: [{ type: "text", text: "Wired." }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 12, output_tokens: 3 } },
+        },
+      ]).start();
+      const wired = await backend.create();
+      let wiredDashboard: Dashboard | null = null;
+      let wiredServer: { url: string; close: () => Promise<void> } | null = null;
+      try {
+        const agent = new Agent({ name: "Wire", provider: new AnthropicProvider({ model: "claude-wire", apiKey: "sk-ant-test", baseURL: vendor.url, maxRetries: 0 }), prompt: "Be brief.", databaseUrl: wired.url });
+        const wiredRun = (await agent.run("Say wired")).runId;
+        const mockedAgent = new Agent({ name: "Mocked", provider: new MockLLM(["ok"]), prompt: "p", databaseUrl: wired.url });
+        const mocked = (await mockedAgent.run("hi")).runId;
+        await agent.close();
+        await mockedAgent.close();
+        wiredDashboard = await openDashboard({ databaseUrl: wired.url });
+        wiredServer = await listen(wiredDashboard.app.fetch);
+        const page = await browser.newPage();
+        await page.goto(`${wiredServer.url}/`);
+
+        await page.locator(`tr[data-run="${wiredRun}"]`).click();
+        await page.getByTestId("timeline").waitFor();
+        await page.locator("[data-testid=node]").filter({ hasText: "LLM Call" }).first().click();
+        await page.getByTestId("semantic-request").waitFor();
+        expect(await page.locator("#inspector .toggle span").textContent()).toBe("Dendrux semantics");
+        await page.getByRole("tab", { name: "Provider" }).click();
+        expect(await page.locator("#inspector .toggle span").textContent()).toBe("Vendor wire format");
+        // What the SDK sent to the vendor, and what came back, as recorded in llm_interactions.
+        const request = JSON.parse((await page.getByTestId("provider-request").textContent())!);
+        expect(request).toMatchObject({ model: "claude-wire", messages: [{ role: "user", content: [{ type: "text", text: "Say wired" }] }] });
+        expect(request).toEqual(vendor.requests[0]!.body);
+        expect(JSON.parse((await page.getByTestId("provider-response").textContent())!)).toMatchObject({ id: "msg_wire", content: [{ type: "text", text: "Wired." }] });
+        await page.screenshot({ path: join(process.env.DENDRUX_SCREENSHOTS ?? "/tmp", "dendrux-dashboard-wire.png"), fullPage: true });
+
+        // A provider that records no payloads says so instead of showing an empty box.
+        await page.goto(`${wiredServer.url}/`);
+        await page.locator(`tr[data-run="${mocked}"]`).click();
+        await page.getByTestId("timeline").waitFor();
+        await page.locator("[data-testid=node]").filter({ hasText: "LLM Call" }).first().click();
+        await page.getByTestId("semantic-request").waitFor();
+        await page.getByRole("tab", { name: "Provider" }).click();
+        expect(await page.getByTestId("no-payload").allTextContents()).toEqual([
+          "Provider adapter does not emit request payloads.",
+          "Provider adapter does not emit response payloads.",
+        ]);
+        await page.close();
+      } finally {
+        await wiredServer?.close();
+        await wiredDashboard?.close();
+        await vendor.stop();
+        await wired.cleanup();
+      }
     });
   }),
 );

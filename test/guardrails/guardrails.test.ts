@@ -294,6 +294,15 @@ describeEachBackend("guardrails in a persisted run", (backend) => {
     const retried = await retrier.retry(failed!.runId);
     expect(retried.status).toBe("success");
     expect(sent).toEqual([EMAIL, EMAIL]);
+    // What the model is sent on a retry: the recorded (redacted) conversation, placeholders numbered as before.
+    const seen = (retrier.provider as MockLLM).calls[0]!;
+    expect(seen.system).toBe("Sys <<EMAIL_ADDRESS_1>>");
+    expect(seen.messages.map((m) => [m.role, m.content])).toEqual([
+      ["user", "mail <<EMAIL_ADDRESS_1>>"],
+      ["assistant", ""],
+      ["tool", '"mailed <<EMAIL_ADDRESS_1>>"'],
+    ]);
+    expect(JSON.stringify(seen.messages)).not.toContain(EMAIL);
   });
 
   it("records placeholders the model invented", async () => {

@@ -43,6 +43,68 @@ describe("OpenRouterProvider", () => {
     expect(models.map((m) => [m.id, m.supportsTools])).toEqual([["deepseek/deepseek-chat", true], ["old/text-only", false]]);
   });
 
+  it("lists the catalog with prices and modalities, so it can be filtered with plain array methods", async () => {
+    // OpenRouter's /models wire format: prices are strings in USD per token, "-1" means variable pricing.
+    vendor = await new FakeVendor([
+      {
+        json: {
+          data: [
+            {
+              id: "meta-llama/llama-3.3-70b-instruct:free",
+              name: "Llama 3.3 70B (free)",
+              context_length: 131072,
+              architecture: { modality: "text->text", input_modalities: ["text"], output_modalities: ["text"], tokenizer: "Llama3" },
+              pricing: { prompt: "0", completion: "0", request: "0", image: "0" },
+              supported_parameters: ["tools", "tool_choice", "temperature"],
+            },
+            {
+              id: "openai/gpt-4o-mini",
+              name: "GPT-4o-mini",
+              context_length: 128000,
+              architecture: { modality: "text+image->text", input_modalities: ["text", "image", "file"], output_modalities: ["text"] },
+              pricing: { prompt: "0.00000015", completion: "0.0000006" },
+              supported_parameters: ["tools", "response_format"],
+            },
+            { id: "legacy/vision", name: "", context_length: 8192.0, architecture: { modality: "text+image->text" }, pricing: { prompt: "0", completion: "0.000002" } },
+            { id: "openrouter/auto", name: "Auto Router", architecture: {}, pricing: { prompt: "-1", completion: "-1" }, supported_parameters: ["tools"] },
+            { name: "no id: skipped" },
+          ],
+        },
+      },
+    ]).start();
+    const provider = new OpenRouterProvider({ model: "openai/gpt-4o-mini", apiKey: "sk-or", baseURL: `${vendor.url}/api/v1/catalog-test` });
+    const models = await provider.listModels();
+    expect(models.map((m) => m.id)).toEqual(["meta-llama/llama-3.3-70b-instruct:free", "openai/gpt-4o-mini", "legacy/vision", "openrouter/auto"]);
+    expect(models[1]).toEqual({
+      id: "openai/gpt-4o-mini",
+      name: "GPT-4o-mini",
+      contextLength: 128000,
+      supportedParameters: ["tools", "response_format"],
+      promptPrice: 0.00000015,
+      completionPrice: 0.0000006,
+      inputModalities: ["text", "image", "file"],
+      outputModalities: ["text"],
+      supportsTools: true,
+      isFree: false,
+      isMultimodal: true,
+    });
+    // The older modality string is read when the lists are missing; missing fields are null or empty.
+    expect(models[2]).toMatchObject({ name: "legacy/vision", contextLength: 8192, supportedParameters: [], inputModalities: ["text", "image"], outputModalities: ["text"], isFree: false, isMultimodal: true });
+    // Variable pricing is unknown, and unknown pricing is not free; unknown modalities are not multimodal.
+    expect(models[3]).toMatchObject({ promptPrice: null, completionPrice: null, isFree: false, inputModalities: [], isMultimodal: false });
+
+    // The reference's model-filtering recipe.
+    const freeWithTools = models.filter((m) => m.isFree && m.supportsTools).map((m) => m.id);
+    expect(freeWithTools).toEqual(["meta-llama/llama-3.3-70b-instruct:free"]);
+    const cheapestPaid = models
+      .filter((m) => m.supportsTools && !m.isFree && (m.contextLength ?? 0) >= 128_000 && m.promptPrice !== null)
+      .sort((a, b) => a.promptPrice! - b.promptPrice!)
+      .map((m) => `${m.id} $${(m.promptPrice! * 1e6).toFixed(2)}/1M`);
+    expect(cheapestPaid).toEqual(["openai/gpt-4o-mini $0.15/1M"]);
+    expect(models.filter((m) => !m.isMultimodal).map((m) => m.id)).toEqual(["meta-llama/llama-3.3-70b-instruct:free", "openrouter/auto"]);
+    expect(Object.isFrozen(models[0])).toBe(true);
+  });
+
   it("needs OPENROUTER_API_KEY", () => {
     const saved = process.env.OPENROUTER_API_KEY;
     delete process.env.OPENROUTER_API_KEY;

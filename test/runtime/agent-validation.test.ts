@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent, Budget, SingleCall, ValidationError, tool } from "../../src/index.js";
+import type { AgentOptions } from "../../src/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { add, lookup, readRange, refund } from "../support/tools.js";
 
@@ -24,8 +25,10 @@ describe("Agent construction rules", () => {
     expect(e.message).toBe("Agent 'Support' requires a prompt. Pass prompt to the constructor.");
   });
 
-  it("needs a provider", () => {
-    expect(rejection(() => new Agent({ ...base, provider: undefined as never })).field).toBe("provider");
+  it("a provider, when given, must be a provider instance or a recipe", () => {
+    const e = rejection(() => new Agent({ ...base, provider: 42 as never }));
+    expect(e.field).toBe("provider");
+    expect(e.message).toContain("pass a provider instance");
   });
 
   it("rejects tools on SingleCall, naming them", () => {
@@ -92,7 +95,7 @@ describe("Agent construction rules", () => {
       process.env.OPENROUTER_API_KEY = "sk-or-test";
       const agent = new Agent({ ...base, provider: " OpenRouter : meta-llama/llama-3.3-70b-instruct:free " });
       expect(agent.model).toBe("meta-llama/llama-3.3-70b-instruct:free");
-      expect(agent.provider.constructor.name).toBe("OpenRouterProvider");
+      expect(agent.provider!.constructor.name).toBe("OpenRouterProvider");
     } finally {
       for (const [k, v] of [["ANTHROPIC_API_KEY", saved.a], ["OPENAI_API_KEY", saved.o], ["OPENROUTER_API_KEY", saved.r]] as const) {
         if (v === undefined) delete process.env[k];
@@ -167,5 +170,20 @@ describe("agent introspection and disposal", () => {
     expect(agent.getToolDefs().map((d) => [d.name, d.parameters.required])).toEqual([["lookup", ["id"]]]);
     const result = await agent.run("find 7");
     expect(result.steps!.map((s) => s.action.type)).toEqual(["tool_calls", "finish"]);
+  });
+
+  it("a subclass gives its prompt and tools as constructor defaults (the reference's class attributes); the caller's options win", async () => {
+    class Support extends Agent {
+      constructor(options: Partial<AgentOptions> = {}) {
+        super({ prompt: "You are a support agent.", tools: [lookup], maxIterations: 5, ...options });
+      }
+    }
+    await using llm = new MockLLM(["ok"]);
+    await using plain = new Support({ provider: llm });
+    expect([plain.name, plain.getSystemPrompt(), plain.getToolDefs().map((d) => d.name)]).toEqual(["Support", "You are a support agent.", ["lookup"]]);
+    expect((await plain.run("hi")).answer).toBe("ok");
+    const custom = new Support({ provider: new MockLLM([]), prompt: "Be terse.", tools: [lookup, refund] });
+    expect([custom.getSystemPrompt(), custom.getToolDefs().map((d) => d.name)]).toEqual(["Be terse.", ["lookup", "refund"]]);
+    expect(plain.getToolDefs().map((d) => d.name)).toEqual(["lookup"]);
   });
 });

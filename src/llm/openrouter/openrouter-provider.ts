@@ -17,33 +17,93 @@ export interface OpenRouterProviderOptions extends Omit<OpenAIProviderOptions, "
 
 export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
 
-/** One entry of OpenRouter's model catalog. */
+/**
+ * One entry of OpenRouter's model catalog, as a plain frozen snapshot: filter
+ * the list with ordinary array methods, e.g.
+ * `models.filter((m) => m.isFree && m.supportsTools)`.
+ */
 export interface OpenRouterModel {
+  /** The model slug, e.g. `"deepseek/deepseek-chat"`. */
   readonly id: string;
+  /** The display name; the id when the catalog gives none. */
   readonly name: string;
+  /** The context window in tokens, when advertised. */
   readonly contextLength: number | null;
+  /** Request parameters the model accepts (`"tools"`, `"temperature"`, …). */
   readonly supportedParameters: readonly string[];
+  /** USD per input token; `0` for free models; `null` when unknown or variable (OpenRouter's `"-1"`). */
+  readonly promptPrice: number | null;
+  /** USD per output token; `0` for free models; `null` when unknown or variable. */
+  readonly completionPrice: number | null;
+  /** What the model reads (`"text"`, `"image"`, `"audio"`, …); empty when unknown. */
+  readonly inputModalities: readonly string[];
+  /** What the model writes; empty when unknown. */
+  readonly outputModalities: readonly string[];
+  /** `supportedParameters` includes `"tools"`: the model calls tools natively. */
   readonly supportsTools: boolean;
+  /** Both prices are known and zero (unknown pricing is not free). */
+  readonly isFree: boolean;
+  /** The model reads something besides text (image, audio, …); unknown modalities are not multimodal. */
+  readonly isMultimodal: boolean;
 }
 
 type Catalog = Map<string, OpenRouterModel> | "unavailable";
 const catalogs = new Map<string, Promise<Catalog>>();
 
+/** A per-token price; negative (OpenRouter's `"-1"` for variable pricing) or unparseable is unknown. */
+function price(value: unknown): number | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  if (typeof value === "string" && value.trim() === "") return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/** `architecture.input_modalities` (or `output_…`), else one side of the older `modality: "text+image->text"`. */
+function modalities(architecture: Record<string, unknown>, key: "input_modalities" | "output_modalities"): string[] {
+  if (Array.isArray(architecture[key])) return strings(architecture[key]);
+  const legacy = architecture.modality;
+  if (typeof legacy !== "string") return [];
+  const sides = legacy.split("->");
+  if (sides.length !== 2) return [];
+  return sides[key === "input_modalities" ? 0 : 1]!.split("+").map((m) => m.trim()).filter((m) => m.length > 0);
+}
+
+const record = (value: unknown): Record<string, unknown> => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** One catalog entry; `null` for an entry without an id. */
+function parseOpenRouterModel(entry: Record<string, unknown>): OpenRouterModel | null {
+  if (typeof entry.id !== "string") return null;
+  const params = strings(entry.supported_parameters);
+  const pricing = record(entry.pricing);
+  const architecture = record(entry.architecture);
+  const promptPrice = price(pricing.prompt);
+  const completionPrice = price(pricing.completion);
+  const inputModalities = modalities(architecture, "input_modalities");
+  return Object.freeze({
+    id: entry.id,
+    name: typeof entry.name === "string" && entry.name ? entry.name : entry.id,
+    contextLength: typeof entry.context_length === "number" && Number.isFinite(entry.context_length) ? Math.trunc(entry.context_length) : null,
+    supportedParameters: Object.freeze(params),
+    promptPrice,
+    completionPrice,
+    inputModalities: Object.freeze(inputModalities),
+    outputModalities: Object.freeze(modalities(architecture, "output_modalities")),
+    supportsTools: params.includes("tools"),
+    isFree: promptPrice === 0 && completionPrice === 0,
+    isMultimodal: inputModalities.some((m) => m !== "text"),
+  });
+}
+
 async function fetchCatalog(baseURL: string): Promise<Map<string, OpenRouterModel>> {
   const response = await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const body = (await response.json()) as { data?: Record<string, unknown>[] };
+  const body = (await response.json()) as { data?: unknown };
   const models = new Map<string, OpenRouterModel>();
-  for (const entry of body.data ?? []) {
-    if (typeof entry.id !== "string") continue;
-    const params = Array.isArray(entry.supported_parameters) ? entry.supported_parameters.filter((p): p is string => typeof p === "string") : [];
-    models.set(entry.id, {
-      id: entry.id,
-      name: typeof entry.name === "string" ? entry.name : entry.id,
-      contextLength: typeof entry.context_length === "number" ? entry.context_length : null,
-      supportedParameters: params,
-      supportsTools: params.includes("tools"),
-    });
+  for (const entry of Array.isArray(body.data) ? body.data : []) {
+    const model = parseOpenRouterModel(record(entry));
+    if (model) models.set(model.id, model);
   }
   return models;
 }

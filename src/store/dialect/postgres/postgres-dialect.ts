@@ -3,6 +3,7 @@ import { EVENTS_CHANNEL } from "../../live/event-signals.js";
 import { logger } from "../../../util/logger.js";
 import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
 import type { Database } from "../../schema.js";
+import type { DatabaseOptions } from "../../database-options.js";
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
@@ -50,9 +51,11 @@ export class PostgresStoreDialect implements StoreDialect {
   readonly kind = "postgres" as const;
   readonly adapter = postgresAdapter;
   readonly #connectionString: string;
+  readonly #options: DatabaseOptions;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, options: DatabaseOptions = {}) {
     this.#connectionString = connectionString;
+    this.#options = options;
   }
 
   async createKysely(): Promise<Kysely<Database>> {
@@ -62,9 +65,14 @@ export class PostgresStoreDialect implements StoreDialect {
     } catch {
       throw new Error('PostgreSQL support needs the "pg" package: npm install pg');
     }
+    const o = this.#options;
     const pool = new pg.Pool({
       connectionString: this.#connectionString,
-      max: 10,
+      max: o.poolMax ?? 10,
+      ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMillis: o.idleTimeoutMs } : {}),
+      ...(o.connectionTimeoutMs !== undefined ? { connectionTimeoutMillis: o.connectionTimeoutMs } : {}),
+      ...(o.statementTimeoutMs ? { statement_timeout: o.statementTimeoutMs } : {}),
+      ...(o.applicationName !== undefined ? { application_name: o.applicationName } : {}),
       // Timestamps as text in UTC: a Date would drop the microseconds the columns hold.
       options: "-c TimeZone=UTC",
       types: {
@@ -80,8 +88,13 @@ export class PostgresStoreDialect implements StoreDialect {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   }
 
-  async prepare(db: Kysely<Database>): Promise<void> {
-    const { rows } = await sql<{ name: string | null }>`SELECT to_regclass('agent_runs')::text AS name`.execute(db);
-    if (!rows[0]?.name) throw new SchemaNotInitializedError();
+  prepare(db: Kysely<Database>): Promise<void> {
+    return checkPostgresSchema(db);
   }
+}
+
+/** Throws `SchemaNotInitializedError` (with the `dendrux db migrate` hint) when the tables are missing. */
+export async function checkPostgresSchema(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ name: string | null }>`SELECT to_regclass('agent_runs')::text AS name`.execute(db);
+  if (!rows[0]?.name) throw new SchemaNotInitializedError();
 }

@@ -4,6 +4,7 @@ import { type Expression, Kysely, type SqlBool, SqliteDialect, sql } from "kysel
 import { SchemaNotInitializedError } from "../../../errors/schema-not-initialized-error.js";
 import { DatabaseNotFoundError } from "../../../errors/database-not-found-error.js";
 import type { Database } from "../../schema.js";
+import type { DatabaseOptions } from "../../database-options.js";
 import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-schema.js";
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
@@ -87,12 +88,14 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly #path: string;
   readonly #memory: boolean;
   readonly #readOnly: boolean;
+  readonly #busyTimeoutMs: number;
 
   /** `readOnly` opens an existing file without write access and never creates one. */
-  constructor(path: string, memory: boolean, readOnly = false) {
+  constructor(path: string, memory: boolean, readOnly = false, options: DatabaseOptions = {}) {
     this.#path = path;
     this.#memory = memory;
     this.#readOnly = readOnly && !memory;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   }
 
   get readOnly(): boolean {
@@ -107,7 +110,7 @@ export class SqliteStoreDialect implements StoreDialect {
       mkdirSync(dirname(this.#path), { recursive: true });
     }
     const database = new BetterSqlite3(this.#memory ? ":memory:" : this.#path, this.#readOnly ? { readonly: true, fileMustExist: true } : {}) as unknown as SqliteDatabase;
-    database.pragma("busy_timeout = 5000");
+    database.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
     if (!this.#memory && !this.#readOnly) database.pragma("journal_mode = WAL");
     if (!this.#readOnly) database.pragma("synchronous = NORMAL");
     // The reference never turns foreign keys on; we do, so cascades work.
@@ -121,7 +124,12 @@ export class SqliteStoreDialect implements StoreDialect {
       if (Number(row.rows[0]?.n ?? 0) === 0) throw new SchemaNotInitializedError({ sqlitePath: this.#path });
       return;
     }
-    for (const statement of SQLITE_SCHEMA) await sql.raw(statement).execute(db);
-    await applyExtraIndexes(db, SQLITE_EXTRA_INDEXES, sqliteAdapter);
+    await createSqliteSchema(db);
   }
+}
+
+/** The reference's tables and our extra indexes, each created only if missing. */
+export async function createSqliteSchema(db: Kysely<Database>): Promise<void> {
+  for (const statement of SQLITE_SCHEMA) await sql.raw(statement).execute(db);
+  await applyExtraIndexes(db, SQLITE_EXTRA_INDEXES, sqliteAdapter);
 }
