@@ -33,9 +33,19 @@ export function lastUserText(request: LLMRequest): string {
   return request.messages.findLast((m) => m.role === "user")?.content ?? "";
 }
 
+/** A tool result as the model reads it: JSON-encoded strings decoded, anything else as sent. */
+function readable(payload: string): string {
+  try {
+    const value: unknown = JSON.parse(payload);
+    return typeof value === "string" ? value : payload;
+  } catch {
+    return payload;
+  }
+}
+
 /** The tool results the model has seen in the current turn, by tool name (the latest wins). */
 export function toolResults(request: LLMRequest): Record<string, string> {
-  return Object.fromEntries(currentTurn(request).filter((m) => m.role === "tool").map((m) => [m.name ?? "", m.content]));
+  return Object.fromEntries(currentTurn(request).filter((m) => m.role === "tool").map((m) => [m.name ?? "", readable(m.content)]));
 }
 
 /**
