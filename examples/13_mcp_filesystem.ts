@@ -11,8 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent } from "dendrux";
 import { AnthropicProvider } from "dendrux/llm/anthropic";
-import { ConsoleNotifier } from "dendrux/notifiers";
-import { fileAssistantStep, filesystemSource } from "./shared/filesystem-agent.js";
+import { fileAssistantStep, filesystemSource, runTasks } from "./shared/filesystem-agent.js";
 import { DATABASE_URL, online, scriptedModel } from "./shared/setup.js";
 
 const real = online("ANTHROPIC_API_KEY");
@@ -37,16 +36,11 @@ try {
     "Create a file called notes.txt with the content: 'Team sync moved to 3pm.'",
     "List all files in the working directory.",
   ];
-  for (const [i, task] of tasks.entries()) {
-    console.log(`\nTask ${i + 1}: ${task}`);
-    const result = await agent.run(task, { notifier: new ConsoleNotifier() });
-    console.log(`\nAnswer: ${result.answer}`);
-    console.log(`Run ${result.runId} — ${result.iterationCount} iterations, ${result.usage.totalTokens} tokens`);
-    if (i === 1) {
-      const notes = join(workDir, "notes.txt");
-      console.log(existsSync(notes) ? `Verification: notes.txt exists, content: ${readFileSync(notes, "utf8")}` : "Verification: notes.txt was NOT created");
-    }
-  }
+  await runTasks(agent, tasks, (i) => {
+    if (i !== 1) return;
+    const notes = join(workDir, "notes.txt");
+    console.log(existsSync(notes) ? `Verification: notes.txt exists, content: ${readFileSync(notes, "utf8")}` : "Verification: notes.txt was NOT created");
+  });
 } finally {
   await filesystem.close();
 }

@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompositeNotifier, ConsoleNotifier } from "dendrux/notifiers";
-import { HookTracker, STAGES, printCoverage } from "./shared/notifier-tour.js";
+import { STAGES, hookTracker, printCoverage } from "./shared/notifier-tour.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "dendrux-notifier-tour-"));
 const databaseUrl = process.env.DENDRUX_DATABASE_URL ?? `sqlite:///${join(tmp, "tour.db")}`;
-const tracker = new HookTracker();
-const notifier = new CompositeNotifier([new ConsoleNotifier(), tracker]);
+const tracker = hookTracker();
+const notifier = new CompositeNotifier([new ConsoleNotifier(), tracker.notifier]);
 
 console.log("Notifier complete cycle");
 for (const stage of STAGES) {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { CompositeNotifier, ConsoleNotifier } from "dendrux/notifiers";
 import { OpenTelemetryNotifier } from "dendrux/notifiers/otel";
-import { HookTracker, STAGES, printCoverage } from "./shared/notifier-tour.js";
+import { STAGES, hookTracker, printCoverage } from "./shared/notifier-tour.js";
 import { printSpanTrees } from "./shared/span-report.js";
 
 // In an application this is the host's tracer provider, exporting over OTLP to Jaeger, Honeycomb, Datadog…
@@ -21,8 +21,8 @@ const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcesso
 
 const tmp = mkdtempSync(join(tmpdir(), "dendrux-otel-tour-"));
 const databaseUrl = process.env.DENDRUX_DATABASE_URL ?? `sqlite:///${join(tmp, "tour.db")}`;
-const tracker = new HookTracker();
-const notifier = new CompositeNotifier([new ConsoleNotifier(), tracker, new OpenTelemetryNotifier({ tracer })]);
+const tracker = hookTracker();
+const notifier = new CompositeNotifier([new ConsoleNotifier(), tracker.notifier, new OpenTelemetryNotifier({ tracer })]);
 
 console.log("OpenTelemetry notifier complete cycle");
 let seen = 0;

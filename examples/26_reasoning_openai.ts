@@ -34,7 +34,7 @@ console.log("=== run() ===");
   await using agent = reasoningAgent();
   // SingleCall keeps no steps: the call's reasoning text is read from the LLM call itself.
   let thinking: string | null = null;
-  const captureReasoning: Notifier = { onLlmCallCompleted: (_runId, response: LLMResponse) => void (thinking = response.reasoning) };
+  const captureReasoning: Notifier = { onLlmCallCompleted: (_runId, response: LLMResponse) => void (thinking = response.reasoning ?? null) };
   const result = await agent.run(QUESTION, { notifier: captureReasoning });
   console.log(`answer: ${result.answer?.trim()}`);
   console.log(`reasoning_tokens: ${result.usage.reasoningTokens}`);

@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, type LLMRequest } from "dendrux";
 import { AnthropicProvider } from "dendrux/llm/anthropic";
-import { ConsoleNotifier } from "dendrux/notifiers";
 import { Skill } from "dendrux/skills";
-import { fileAssistantStep, filesystemSource } from "../shared/filesystem-agent.js";
+import { fileAssistantStep, filesystemSource, runTasks } from "../shared/filesystem-agent.js";
 import { DATABASE_URL, lastUserText, online, scriptedModel, toolResults } from "../shared/setup.js";
 
 const SKILLS_DIR = join(import.meta.dirname, "skills");
@@ -66,17 +65,11 @@ try {
     databaseUrl: DATABASE_URL,
     maxIterations: 10,
   });
-  const tasks = [
+  await runTasks(agent, [
     "Summarize the meeting-notes.txt file.",
     "Organize all the notes in the working directory into one structured document.",
     "List all files in the working directory.",
-  ];
-  for (const [i, task] of tasks.entries()) {
-    console.log(`\nTask ${i + 1}: ${task}`);
-    const result = await agent.run(task, { notifier: new ConsoleNotifier() });
-    console.log(`\nAnswer: ${result.answer}`);
-    console.log(`Run ${result.runId} — ${result.iterationCount} iterations, ${result.usage.totalTokens} tokens`);
-  }
+  ]);
 } finally {
   await filesystem.close();
 }

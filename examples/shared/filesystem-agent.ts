@@ -4,8 +4,9 @@
  * runs, else a local stand-in with the same tools; and an offline model
  * that uses them the way a model would.
  */
+import type { Agent, LLMRequest } from "dendrux";
 import { MCPServer } from "dendrux/mcp";
-import type { LLMRequest } from "dendrux";
+import { ConsoleNotifier } from "dendrux/notifiers";
 import { filesystemStandIn, serveMcp } from "./mcp-stand-ins.js";
 import { lastUserText, toolResults } from "./setup.js";
 
@@ -35,4 +36,15 @@ export function fileAssistantStep(workDir: string) {
     if (/read|summar/i.test(text) && file) return { toolCalls: [{ name: "filesystem__read_text_file", params: { path: `${workDir}/${file}` } }] };
     return { toolCalls: [{ name: "filesystem__list_directory", params: { path: workDir } }] };
   };
+}
+
+/** Runs each task as its own run, printing the run live and its answer; `after(i)` runs after task i. */
+export async function runTasks(agent: Agent, tasks: readonly string[], after?: (index: number) => void): Promise<void> {
+  for (const [i, task] of tasks.entries()) {
+    console.log(`\nTask ${i + 1}: ${task}`);
+    const result = await agent.run(task, { notifier: new ConsoleNotifier() });
+    console.log(`\nAnswer: ${result.answer}`);
+    console.log(`Run ${result.runId} — ${result.iterationCount} iterations, ${result.usage.totalTokens} tokens`);
+    after?.(i);
+  }
 }

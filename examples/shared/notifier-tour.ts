@@ -7,49 +7,32 @@
 import { z } from "zod";
 import { Agent, Budget, GovernanceEventType, tool, type LLMProvider, type Notifier, type RunResult, type RunStream, type ToolResult } from "dendrux";
 import { AnthropicProvider } from "dendrux/llm/anthropic";
-import { BaseNotifier } from "dendrux/notifiers";
 import { PII } from "dendrux/guardrails";
 import { type ModelStep, online, scriptedModel } from "./setup.js";
 
-/** Counts every notifier hook and governance event type it sees. */
-export class HookTracker extends BaseNotifier {
-  readonly hooks = new Map<string, number>();
-  readonly governance = new Map<string, number>();
+const HOOKS = ["onRunStarted", "onRunFinished", "onRunFailed", "onMessageAppended", "onLlmCallStarted", "onLlmCallCompleted", "onLlmCallFailed", "onToolStarted", "onToolCompleted", "onGovernanceEvent"] as const;
 
-  #count(map: Map<string, number>, key: string): void {
-    map.set(key, (map.get(key) ?? 0) + 1);
-  }
-  override async onRunStarted() {
-    this.#count(this.hooks, "onRunStarted");
-  }
-  override async onRunFinished() {
-    this.#count(this.hooks, "onRunFinished");
-  }
-  override async onRunFailed() {
-    this.#count(this.hooks, "onRunFailed");
-  }
-  override async onMessageAppended() {
-    this.#count(this.hooks, "onMessageAppended");
-  }
-  override async onLlmCallStarted() {
-    this.#count(this.hooks, "onLlmCallStarted");
-  }
-  override async onLlmCallCompleted() {
-    this.#count(this.hooks, "onLlmCallCompleted");
-  }
-  override async onLlmCallFailed() {
-    this.#count(this.hooks, "onLlmCallFailed");
-  }
-  override async onToolStarted() {
-    this.#count(this.hooks, "onToolStarted");
-  }
-  override async onToolCompleted() {
-    this.#count(this.hooks, "onToolCompleted");
-  }
-  override async onGovernanceEvent(_runId: string, eventType: string) {
-    this.#count(this.hooks, "onGovernanceEvent");
-    this.#count(this.governance, eventType);
-  }
+/** A notifier that counts every hook call, and every governance event by type. */
+export interface HookTracker {
+  readonly notifier: Notifier;
+  readonly hooks: Map<string, number>;
+  readonly governance: Map<string, number>;
+}
+
+export function hookTracker(): HookTracker {
+  const hooks = new Map<string, number>();
+  const governance = new Map<string, number>();
+  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const notifier: Notifier = Object.fromEntries(
+    HOOKS.map((hook) => [
+      hook,
+      (...args: unknown[]) => {
+        count(hooks, hook);
+        if (hook === "onGovernanceEvent") count(governance, args[1] as string);
+      },
+    ]),
+  );
+  return { notifier, hooks, governance };
 }
 
 const lookupCustomer = tool({
@@ -98,6 +81,20 @@ const real = online("ANTHROPIC_API_KEY");
 const model = (steps: readonly ModelStep[]): LLMProvider => (real ? new AnthropicProvider({ model: "claude-sonnet-4-6" }) : scriptedModel(steps));
 const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens });
 
+/** Streams a refund request until it pauses for approval, then lets `decide` settle it. */
+async function withPausedRefund(databaseUrl: string, notifier: Notifier, orderId: number, answer: string, decide: (agent: Agent, runId: string) => Promise<void>): Promise<void> {
+  await using agent = new Agent({
+    provider: model([{ toolCalls: [{ name: "refund", params: { order_id: orderId } }] }, answer]),
+    prompt: "You are a support agent. Use refund for refunds.",
+    tools: [refund],
+    requireApproval: ["refund"],
+    databaseUrl,
+  });
+  const first = await drain(agent.stream(`Please refund order ${orderId}.`, { notifier }));
+  if (first.status !== "waiting_approval") throw new Error(`expected waiting_approval, got ${first.status}`);
+  await decide(agent, first.runId);
+}
+
 export interface Stage {
   readonly title: string;
   run(databaseUrl: string, notifier: Notifier): Promise<void>;
@@ -138,33 +135,16 @@ export const STAGES: readonly Stage[] = [
   },
   {
     title: "Stage 3 — streaming approval (approved through resumeStream)",
-    async run(databaseUrl, notifier) {
-      await using agent = new Agent({
-        provider: model([{ toolCalls: [{ name: "refund", params: { order_id: 7 } }] }, "Order 7 was refunded ($70.00)."]),
-        prompt: "You are a support agent. Use refund for refunds.",
-        tools: [refund],
-        requireApproval: ["refund"],
-        databaseUrl,
-      });
-      const first = await drain(agent.stream("Please refund order 7.", { notifier }));
-      if (first.status !== "waiting_approval") throw new Error(`expected waiting_approval, got ${first.status}`);
-      await drain(agent.resumeStream(first.runId, { notifier })); // no submission: approves the pending call
-    },
+    run: (databaseUrl, notifier) =>
+      // No submission: resumeStream approves the pending call.
+      withPausedRefund(databaseUrl, notifier, 7, "Order 7 was refunded ($70.00).", async (agent, runId) => void (await drain(agent.resumeStream(runId, { notifier })))),
   },
   {
     title: "Stage 4 — rejection (submitApproval approved: false)",
-    async run(databaseUrl, notifier) {
-      await using agent = new Agent({
-        provider: model([{ toolCalls: [{ name: "refund", params: { order_id: 99 } }] }, "The refund of order 99 was declined: the order is too old."]),
-        prompt: "You are a support agent. Use refund for refunds.",
-        tools: [refund],
-        requireApproval: ["refund"],
-        databaseUrl,
-      });
-      const first = await drain(agent.stream("Please refund order 99.", { notifier }));
-      if (first.status !== "waiting_approval") throw new Error(`expected waiting_approval, got ${first.status}`);
-      await agent.submitApproval(first.runId, { approved: false, rejectionReason: "Manager declined: the order is too old." }, { notifier });
-    },
+    run: (databaseUrl, notifier) =>
+      withPausedRefund(databaseUrl, notifier, 99, "The refund of order 99 was declined: the order is too old.", async (agent, runId) => {
+        await agent.submitApproval(runId, { approved: false, rejectionReason: "Manager declined: the order is too old." }, { notifier });
+      }),
   },
   {
     title: "Stage 5 — a client tool, resumed with resumeStream",
@@ -218,7 +198,6 @@ export const STAGES: readonly Stage[] = [
   },
 ];
 
-const HOOKS = ["onRunStarted", "onRunFinished", "onRunFailed", "onMessageAppended", "onLlmCallStarted", "onLlmCallCompleted", "onLlmCallFailed", "onToolStarted", "onToolCompleted", "onGovernanceEvent"];
 const EXPECTED_GOVERNANCE = [
   GovernanceEventType.POLICY_DENIED,
   GovernanceEventType.APPROVAL_REQUESTED,
