@@ -90,9 +90,9 @@ function offlineSupport(): LLMProvider {
 
 export type ProviderName = "offline" | "anthropic" | "openai";
 
-/** The providers this process can use: offline always, the vendors whose key is set. */
+/** The providers this process can use: the vendors whose key is set, first, and offline always. */
 export function availableProviders(): ProviderName[] {
-  return ["offline", ...(online("ANTHROPIC_API_KEY") ? (["anthropic"] as const) : []), ...(online("OPENAI_API_KEY") ? (["openai"] as const) : [])];
+  return [...(online("ANTHROPIC_API_KEY") ? (["anthropic"] as const) : []), ...(online("OPENAI_API_KEY") ? (["openai"] as const) : []), "offline"];
 }
 
 function providerFor(name: ProviderName): LLMProvider {
