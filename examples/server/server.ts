@@ -1,8 +1,11 @@
 /**
  * A complete HTTP service: the read router (runs, events, SSE…) and write
- * routes (submit results, input, approval, cancel) under /api.
+ * routes (start a run, submit results, input, approval, cancel) under /api.
+ * Examples 03 and 17 put a browser page on the same pattern.
  *
- *   npx tsx examples/server/server.ts        # then: curl localhost:8787/api/runs
+ *   npx tsx examples/server/server.ts
+ *   curl -X POST localhost:8787/api/runs -H 'content-type: application/json' -d '{"input": "Refund order 1042, it arrived broken."}'
+ *   curl localhost:8787/api/runs
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -22,6 +25,10 @@ export function buildApp(databaseUrl: string, token: string | null) {
   };
   const app = new Hono();
   app.route("/api", makeReadRouter({ store, authorize, metadataFilter: true }));
+  app.use("/api/runs", async (c, next) => {
+    if (c.req.method === "POST") authorize(c);
+    await next();
+  });
   app.use("/api/runs/:runId/*", async (c, next) => {
     if (c.req.method === "POST") authorize(c);
     await next();

@@ -1,5 +1,5 @@
 /**
- * Write routes around an agent's submit and cancel methods, with the error
+ * Write routes around an agent's run, submit and cancel methods, with the error
  * classes mapped to HTTP statuses: 400 bad input, 404 unknown run, 409 wrong
  * state, 500 configuration.
  */
@@ -73,6 +73,17 @@ export function writeRoutes(agent: Agent): Hono {
     const detail = DendruxError.isInstance(error) ? error.message : "Internal Server Error";
     if (status === 500) console.error(error);
     return c.json({ detail, error: DendruxError.isInstance(error) ? error.name : "Error" }, status);
+  });
+
+  // Starts a run and answers when it stops: finished, or paused (then `pending_tool_calls` says on what).
+  app.post("/runs", async (c) => {
+    const body = await jsonObject(c);
+    if (typeof body.input !== "string" || body.input.trim() === "") throw new ValidationError({ field: "input", message: "input must be a non-empty string" });
+    const options = {
+      ...(body.metadata !== undefined ? { metadata: body.metadata as Record<string, unknown> } : {}),
+      ...(body.idempotency_key !== undefined ? { idempotencyKey: body.idempotency_key as string } : {}),
+    };
+    return c.json(resultJson(await agent.run(body.input, options)));
   });
 
   app.post("/runs/:runId/tool-results", async (c) => {

@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromiumMissing, launchChromium } from "../support/browser.js";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Agent } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
@@ -8,12 +8,11 @@ import { MockLLM } from "../../src/llm/mock/index.js";
 import { AnthropicProvider } from "../../src/llm/anthropic/index.js";
 import { FakeVendor } from "../support/fake-vendor.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
-import { describeRequiring, requirement } from "../support/requirements.js";
+import { describeRequiring } from "../support/requirements.js";
 import { listen } from "../support/http.js";
 import { add, readRange } from "../support/tools.js";
 
-const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
-const missing = requirement(existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} for the dashboard test (.ci/run installs Debian's chromium)`);
+const missing = chromiumMissing("the dashboard test");
 
 describeEachBackend("dashboard in a real browser", (backend) =>
   describeRequiring(missing, "with chromium", () => {
@@ -37,10 +36,7 @@ describeEachBackend("dashboard in a real browser", (backend) =>
       await agent.close();
       dashboard = await openDashboard({ databaseUrl: database.url, authToken: "s3cret" });
       server = await listen(dashboard.app.fetch);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
     }, 60_000);
 
     afterAll(async () => {

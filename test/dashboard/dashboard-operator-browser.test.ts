@@ -1,21 +1,21 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumMissing, launchChromium } from "../support/browser.js";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { Agent } from "../../src/index.js";
 import { openDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { describeEachBackend, withDatabase, type TestDatabase } from "../support/backends.js";
-import { describeRequiring, requirement } from "../support/requirements.js";
+import { describeRequiring } from "../support/requirements.js";
 import { listen } from "../support/http.js";
 import { lookup, readRange, refund } from "../support/tools.js";
 import { z } from "zod";
 import { tool } from "../../src/index.js";
 import { SecretDetection } from "../../src/guardrails/index.js";
 
-const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
-const missing = requirement(existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} for the dashboard test (.ci/run installs Debian's chromium)`);
+const missing = chromiumMissing("the dashboard test");
 // DENDRUX_SCREENSHOTS=docs/images refreshes the pictures in docs/dashboard.md (SQLite run only).
 const SHOTS = process.env.DENDRUX_SCREENSHOTS ?? null;
 const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
@@ -123,10 +123,7 @@ describeEachBackend("dashboard operator flows in a real browser", (backend) =>
 
       dashboard = await openDashboard({ databaseUrl: database.url, authToken: "s3cret", agents: [agent] });
       server = await listen(dashboard.app.fetch);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
     }, 120_000);
 
     afterAll(async () => {

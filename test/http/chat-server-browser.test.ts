@@ -1,14 +1,13 @@
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromiumMissing, launchChromium } from "../support/browser.js";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildChatServer } from "../../examples/chat-server/server.js";
 import { MockLLM } from "../../src/llm/mock/index.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
-import { describeRequiring, requirement } from "../support/requirements.js";
+import { describeRequiring } from "../support/requirements.js";
 import { listen } from "../support/http.js";
 
-const CHROMIUM = process.env.DENDRUX_CHROMIUM ?? "/usr/bin/chromium";
-const missing = requirement(existsSync(CHROMIUM) ? null : `no browser at ${CHROMIUM} for the chat-server test (.ci/run installs Debian's chromium)`);
+const missing = chromiumMissing("the chat-server test");
 
 describeEachBackend("examples/chat-server in a real browser", (backend) =>
   describeRequiring(missing, "with chromium", () => {
@@ -23,10 +22,7 @@ describeEachBackend("examples/chat-server in a real browser", (backend) =>
       llm = new MockLLM(["Hello! How can I help? (#1)", "Interesting — tell me more. (#2)"]);
       chat = await buildChatServer(database.url, llm);
       server = await listen(chat.app.fetch);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
     }, 60_000);
 
     afterAll(async () => {

@@ -80,18 +80,23 @@ describeEachBackend("mounting the read router", (backend) => {
 });
 
 describeEachBackend("example server: write routes map errors to statuses", (backend) => {
-  it("approves a paused run over HTTP and answers 400/404/409 for bad requests", async () => {
+  it("starts a run over HTTP, approves it, and answers 400/404/409 for bad requests", async () => {
     const database = await backend.create();
-    const { app, agent, close } = buildApp(database.url, "secret");
+    const { app, close } = buildApp(database.url, "secret");
     const server = await listen(app.fetch);
     const auth = { authorization: "Bearer secret", "content-type": "application/json" };
     try {
-      const paused = await agent.run("Please refund order 1042.");
-      expect(paused.status).toBe("waiting_approval");
       const post = (path: string, body: unknown, headers: Record<string, string> = auth) =>
         fetch(`${server.url}/api${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-      expect((await post(`/runs/${paused.runId}/approval`, { approved: true }, { "content-type": "application/json" })).status).toBe(401);
-      expect((await post(`/runs/${paused.runId}/approval`, { approved: "yes" })).status).toBe(400);
+      expect((await post("/runs", { input: "Please refund order 1042." }, { "content-type": "application/json" })).status).toBe(401);
+      expect(await (await post("/runs", { input: "" })).json()).toMatchObject({ error: "ValidationError", detail: "input must be a non-empty string" });
+      const started = await post("/runs", { input: "Please refund order 1042.", metadata: { thread_id: "t_http" } });
+      expect(started.status).toBe(200);
+      const paused = (await started.json()) as { run_id: string; status: string; pending_tool_calls: { name: string }[] };
+      expect(paused).toMatchObject({ status: "waiting_approval", pending_tool_calls: [{ name: "refund_order" }] });
+      const runId = paused.run_id;
+      expect((await post(`/runs/${runId}/approval`, { approved: true }, { "content-type": "application/json" })).status).toBe(401);
+      expect((await post(`/runs/${runId}/approval`, { approved: "yes" })).status).toBe(400);
       expect((await post(`/runs/nope/approval`, { approved: true })).status).toBe(404);
       // Not JSON, no body, a JSON null or a null result: a clear 400 (415 for other media types), never a 500.
       const raw = (path: string, body: string, headers: Record<string, string> = auth) => fetch(`${server.url}/api${path}`, { method: "POST", headers, body });
@@ -100,24 +105,24 @@ describeEachBackend("example server: write routes map errors to statuses", (back
         ["", "The request body is empty; send a JSON object."],
         ["null", "The request body must be a JSON object."],
       ] as const) {
-        const answer = await raw(`/runs/${paused.runId}/approval`, body);
+        const answer = await raw(`/runs/${runId}/approval`, body);
         expect(answer.status).toBe(400);
         expect(await answer.json()).toEqual({ detail, error: "ValidationError" });
       }
-      const nullResult = await post(`/runs/${paused.runId}/tool-results`, { results: [null] });
+      const nullResult = await post(`/runs/${runId}/tool-results`, { results: [null] });
       expect(nullResult.status).toBe(400);
       expect(await nullResult.json()).toMatchObject({ detail: expect.stringContaining("results[0] must be an object") });
-      const plain = await raw(`/runs/${paused.runId}/approval`, '{"approved": true}', { authorization: "Bearer secret", "content-type": "text/plain" });
+      const plain = await raw(`/runs/${runId}/approval`, '{"approved": true}', { authorization: "Bearer secret", "content-type": "text/plain" });
       expect(plain.status).toBe(415);
-      expect(((await (await fetch(`${server.url}/api/runs/${paused.runId}`, { headers: auth })).json()) as { status: string }).status).toBe("waiting_approval");
-      const mismatch = await post(`/runs/${paused.runId}/input`, { text: "hi" });
+      expect(((await (await fetch(`${server.url}/api/runs/${runId}`, { headers: auth })).json()) as { status: string }).status).toBe("waiting_approval");
+      const mismatch = await post(`/runs/${runId}/input`, { text: "hi" });
       expect(mismatch.status).toBe(409);
       expect(await mismatch.json()).toMatchObject({ error: "PauseStatusMismatchError" });
-      const ok = await post(`/runs/${paused.runId}/approval`, { approved: true });
+      const ok = await post(`/runs/${runId}/approval`, { approved: true });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ run_id: paused.runId, status: "success" });
-      expect((await post(`/runs/${paused.runId}/approval`, { approved: true })).status).toBe(409);
-      const run = (await (await fetch(`${server.url}/api/runs/${paused.runId}`, { headers: auth })).json()) as { status: string };
+      expect(await ok.json()).toMatchObject({ run_id: runId, status: "success" });
+      expect((await post(`/runs/${runId}/approval`, { approved: true })).status).toBe(409);
+      const run = (await (await fetch(`${server.url}/api/runs/${runId}`, { headers: auth })).json()) as { status: string };
       expect(run.status).toBe("success");
     } finally {
       await server.close();
