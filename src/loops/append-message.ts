@@ -2,7 +2,7 @@ import type { Message } from "../types/message.js";
 import type { LoopContext } from "./loop.js";
 
 /** Appends to the conversation and tells the recorder and notifier. */
-export async function appendMessage(ctx: LoopContext, message: Message, iteration: number): Promise<void> {
+export function appendMessage(ctx: LoopContext, message: Message, iteration: number): Promise<void> {
   ctx.state.history.push(message);
-  await ctx.hooks.messageAppended(ctx.runId, message, iteration);
+  return ctx.hooks.messageAppended(ctx.runId, message, iteration);
 }

@@ -5,9 +5,12 @@ import type { LoopContext } from "./loop.js";
  * run's total tokens. Each fires once per run, pauses included, because the
  * fired list lives in the run state.
  */
-export async function checkBudget(ctx: LoopContext, iteration: number): Promise<void> {
-  const budget = ctx.agent.budget;
-  if (!budget) return;
+export function checkBudget(ctx: LoopContext, iteration: number): Promise<void> | undefined {
+  // No budget, nothing to await: the common case costs no promise.
+  return ctx.agent.budget ? fireThresholds(ctx, iteration, ctx.agent.budget) : undefined;
+}
+
+async function fireThresholds(ctx: LoopContext, iteration: number, budget: NonNullable<LoopContext["agent"]["budget"]>): Promise<void> {
   const { state } = ctx;
   const used = state.usage.totalTokens;
   const max = budget.maxTokens;

@@ -25,29 +25,44 @@ export async function* callProvider(
   options: { readonly rawText?: boolean } = {},
 ): AsyncGenerator<RunEvent, LLMResponse> {
   try {
-    return yield* streamOrComplete(ctx, request, iteration, onToolEvent, options.rawText ?? false);
+    if (!ctx.streaming) return await complete(ctx, request, iteration);
+    return yield* streamed(ctx, request, iteration, onToolEvent, options.rawText ?? false);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     throw ProviderError.from(error);
   }
 }
 
-async function* streamOrComplete(
+function telemetryScope(ctx: LoopContext, iteration: number) {
+  return providerCallScope({
+    runId: ctx.runId,
+    iteration,
+    emit: (eventType, data) => ctx.hooks.governance(ctx.runId, eventType, iteration, data, null),
+  });
+}
+
+/** The provider's promise, or its synchronous throw as a rejection. */
+function invoke(ctx: LoopContext, request: LLMRequest): Promise<LLMResponse> {
+  try {
+    return Promise.resolve(ctx.provider.complete(request));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function complete(ctx: LoopContext, request: LLMRequest, iteration: number): Promise<LLMResponse> {
+  const response = await raceAbort(telemetryScope(ctx, iteration)(() => invoke(ctx, request)), ctx.signal);
+  return checkUsage(response, providerName(ctx.provider));
+}
+
+async function* streamed(
   ctx: LoopContext,
   request: LLMRequest,
   iteration: number,
   onToolEvent: ((type: "tool_use_start" | "tool_use_end") => void) | undefined,
   rawText: boolean,
 ): AsyncGenerator<RunEvent, LLMResponse> {
-  const inScope = providerCallScope({
-    runId: ctx.runId,
-    iteration,
-    emit: (eventType, data) => ctx.hooks.governance(ctx.runId, eventType, iteration, data, null),
-  });
-  if (!ctx.streaming) {
-    const response = await raceAbort(inScope(() => Promise.resolve().then(() => ctx.provider.complete(request))), ctx.signal);
-    return checkUsage(response, providerName(ctx.provider));
-  }
+  const inScope = telemetryScope(ctx, iteration);
   const source = ctx.provider.stream ? ctx.provider.stream(request) : fallbackStream(ctx.provider, request);
   const iterator = source[Symbol.asyncIterator]();
   const runId = ctx.runId;

@@ -1,7 +1,6 @@
 import type { AnyTool } from "../tool/tool.js";
 import type { ToolCall, ToolResult } from "../types/tool-call.js";
 import { logger } from "../util/logger.js";
-import { raceAbort } from "./race-abort.js";
 import { NotJsonSerializableError, pythonFloat, pythonJsonDumps, UnencodableShapeError } from "../util/python-json.js";
 
 function failed(call: ToolCall, key: string, message: string, durationMs = 0): ToolResult {
@@ -33,6 +32,55 @@ function describeIssues(issues: readonly { path: readonly PropertyKey[]; message
 class ToolTimeoutError extends Error {}
 
 /**
+ * The tool's value, settled by whichever comes first: the tool, its timeout
+ * or the run's abort — even if the tool ignores its signal. The tool's own
+ * signal is made only when the tool reads it, and it aborts with the reason
+ * the call was stopped for.
+ */
+function settle(tool: AnyTool, args: unknown, call: ToolCall, runId: string, runSignal: AbortSignal): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    let controller: AbortController | null = null;
+    let stopped: { reason: unknown } | null = null;
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      runSignal.removeEventListener("abort", onRunAbort);
+      outcome();
+    };
+    const stop = (reason: unknown) =>
+      finish(() => {
+        stopped = { reason };
+        controller?.abort(reason);
+        reject(reason);
+      });
+    const onRunAbort = () => stop(runSignal.reason);
+    const timer = setTimeout(() => stop(new ToolTimeoutError(`Tool '${call.name}' timed out after ${pythonFloat(tool.timeoutSeconds)}s`)), tool.timeoutSeconds * 1000);
+    runSignal.addEventListener("abort", onRunAbort, { once: true });
+    const context = {
+      runId,
+      callId: call.id,
+      get signal(): AbortSignal {
+        if (!controller) {
+          controller = new AbortController();
+          if (stopped) controller.abort(stopped.reason);
+        }
+        return controller.signal;
+      },
+    };
+    try {
+      Promise.resolve(tool.execute!(args as never, context)).then(
+        (value) => finish(() => resolve(value)),
+        (error: unknown) => finish(() => reject(error)),
+      );
+    } catch (error) {
+      finish(() => reject(error));
+    }
+  });
+}
+
+/**
  * Runs one server tool call. Bad arguments, thrown errors, timeouts and
  * unencodable results all become failed results the model reads. It throws
  * only when the run is cancelled: with the abort's reason, at once, even if
@@ -50,24 +98,9 @@ export async function executeTool(tool: AnyTool | undefined, call: ToolCall, run
     return failed(call, "error", `Invalid arguments for tool '${call.name}': ${describeIssues(parsed.error.issues)}`);
   }
 
-  const controller = new AbortController();
-  const onRunAbort = () => controller.abort(runSignal.reason);
-  runSignal.addEventListener("abort", onRunAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ToolTimeoutError(`Tool '${call.name}' timed out after ${pythonFloat(tool.timeoutSeconds)}s`);
-      controller.abort(error);
-      reject(error);
-    }, tool.timeoutSeconds * 1000);
-  });
-
   let value: unknown;
   try {
-    value = await raceAbort(
-      Promise.race([Promise.resolve().then(() => tool.execute!(parsed.data, { runId, callId: call.id, signal: controller.signal })), timeout]),
-      runSignal,
-    );
+    value = await settle(tool, parsed.data, call, runId, runSignal);
   } catch (error) {
     if (runSignal.aborted) throw runSignal.reason;
     if (error instanceof ToolTimeoutError) {
@@ -76,9 +109,6 @@ export async function executeTool(tool: AnyTool | undefined, call: ToolCall, run
       return failed(call, "error", error.message, elapsed());
     }
     return failed(call, "error", error instanceof Error ? error.message : String(error), elapsed());
-  } finally {
-    clearTimeout(timer);
-    runSignal.removeEventListener("abort", onRunAbort);
   }
 
   try {

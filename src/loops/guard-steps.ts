@@ -11,13 +11,15 @@ const entities = (findings: readonly Finding[]) => [...new Set(findings.map((f) 
  * Before an LLM call: scan and redact what the provider will see. Returns the
  * messages to send, or the outcome when a guardrail blocks (no LLM call).
  */
-export async function guardIncoming(
-  ctx: LoopContext,
-  messages: readonly Message[],
-  iteration: number,
-): Promise<{ readonly messages: readonly Message[] } | { readonly outcome: LoopOutcome }> {
-  if (!ctx.guard) return { messages };
-  const scan = await ctx.guard.incoming(messages);
+type Incoming = { readonly messages: readonly Message[] } | { readonly outcome: LoopOutcome };
+
+export function guardIncoming(ctx: LoopContext, messages: readonly Message[], iteration: number): Incoming | Promise<Incoming> {
+  // No guardrails: nothing to await.
+  return ctx.guard ? scanIncoming(ctx, ctx.guard, messages, iteration) : { messages };
+}
+
+async function scanIncoming(ctx: LoopContext, guard: NonNullable<LoopContext["guard"]>, messages: readonly Message[], iteration: number): Promise<Incoming> {
+  const scan = await guard.incoming(messages);
   if (scan.blocked) {
     await ctx.hooks.governance(ctx.runId, "guardrail.blocked", iteration, { direction: "incoming", error: scan.blocked });
     return { outcome: { status: "error", answer: null, error: scan.blocked, iterationCount: iteration } };
@@ -35,17 +37,23 @@ export async function guardIncoming(
  * On a block the response is recorded scrubbed, its usage still counts, and
  * the run ends with status `error`.
  */
-export async function guardOutgoing(
+type CallDetails = { semanticMessages: readonly Message[]; semanticTools: LoopContext["agent"]["toolDefs"] | null; durationMs: number };
+
+export function guardOutgoing(ctx: LoopContext, response: LLMResponse, iteration: number, details: CallDetails, scanCalls: boolean): LoopOutcome | null | Promise<LoopOutcome | null> {
+  return ctx.guard ? scanOutgoing(ctx, ctx.guard, response, iteration, details, scanCalls) : null;
+}
+
+async function scanOutgoing(
   ctx: LoopContext,
+  guard: NonNullable<LoopContext["guard"]>,
   response: LLMResponse,
   iteration: number,
-  details: { semanticMessages: readonly Message[]; semanticTools: LoopContext["agent"]["toolDefs"] | null; durationMs: number },
+  details: CallDetails,
   scanCalls: boolean,
 ): Promise<LoopOutcome | null> {
-  if (!ctx.guard) return null;
   const calls = scanCalls ? (response.toolCalls ?? []) : [];
   if (!response.text && calls.length === 0) return null;
-  const scan = await ctx.guard.outgoing(response.text, calls);
+  const scan = await guard.outgoing(response.text, calls);
   if (scan.findings.length > 0) {
     await ctx.hooks.governance(ctx.runId, "guardrail.detected", iteration, { direction: "outgoing", findings_count: scan.findings.length, entities: entities(scan.findings) });
   }

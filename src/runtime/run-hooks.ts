@@ -8,6 +8,8 @@ import type { GuardEngine } from "./guard-engine.js";
 
 type HookArgs<H extends NotifierHook> = Parameters<NonNullable<Notifier[H]>>;
 
+const DONE: Promise<void> = Promise.resolve();
+
 /**
  * Fans every run hook out to the recorder first (fail-closed: its errors end
  * the run) and then to the caller's notifier (fail-open: its errors are logged
@@ -40,7 +42,13 @@ export class RunHooks {
     this.warnings = warnings;
   }
 
-  async #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H> = args): Promise<void> {
+  /** Nothing to tell anyone: the common in-memory case costs no promise. */
+  #fire<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H> = args): Promise<void> {
+    if (!this.#recorder?.[hook] && !this.#notifier?.[hook]) return DONE;
+    return this.#deliver(hook, args, where, stored);
+  }
+
+  async #deliver<H extends NotifierHook>(hook: H, args: HookArgs<H>, where: string, stored: HookArgs<H>): Promise<void> {
     const record = this.#recorder?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
     if (record) {
       // Whatever grew the mapping (redaction for the model or for storage), it is
@@ -50,7 +58,8 @@ export class RunHooks {
         await this.#saveMapping();
         this.#savedMappingSize = size;
       }
-      await record.apply(this.#recorder, stored);
+      const recorded = record.apply(this.#recorder, stored);
+      if (recorded instanceof Promise) await recorded;
     }
     const notify = this.#notifier?.[hook] as ((...a: HookArgs<H>) => unknown) | undefined;
     if (!notify) return;
@@ -79,33 +88,37 @@ export class RunHooks {
     return this.#recorder ? this.#guard : null;
   }
 
-  async messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
+  messageAppended(runId: string, message: Message, iteration: number): Promise<void> {
     const guard = this.#redacting;
-    const stored = guard ? await redactMessage(guard, message) : message;
-    return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
+    if (!guard) return this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`);
+    return redactMessage(guard, message).then((stored) =>
+      this.#fire("onMessageAppended", [runId, message, iteration], `at iteration ${iteration}`, [runId, stored, iteration]),
+    );
   }
 
   llmCallStarted(runId: string, iteration: number, details: LlmCallDetails): Promise<void> {
     return this.#fire("onLlmCallStarted", [runId, iteration, details], `at iteration ${iteration}`);
   }
 
-  async llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+  llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
     const guard = this.#redacting;
-    let stored: HookArgs<"onLlmCallCompleted"> = [runId, response, iteration, details];
-    if (guard) {
-      // Everything the model wrote (answer, tool arguments, reasoning, the vendor's payloads) is stored redacted.
-      const redactedResponse: LLMResponse = {
-        ...response,
-        text: response.text === null ? null : await guard.redactText(response.text),
-        toolCalls: response.toolCalls ? await Promise.all(response.toolCalls.map((c) => redactCall(guard, c))) : null,
-        ...(typeof response.reasoning === "string" ? { reasoning: await guard.redactText(response.reasoning) } : {}),
-        ...(response.providerRequest !== undefined ? { providerRequest: await guard.redactDeep(response.providerRequest) } : {}),
-        ...(response.providerResponse !== undefined ? { providerResponse: await guard.redactDeep(response.providerResponse) } : {}),
-      };
-      const semanticMessages: Message[] = [];
-      for (const m of details.semanticMessages) semanticMessages.push(await redactMessage(guard, m));
-      stored = [runId, redactedResponse, iteration, { ...details, semanticMessages }];
-    }
+    if (!guard) return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`);
+    return this.#llmCallCompletedRedacted(guard, runId, response, iteration, details);
+  }
+
+  async #llmCallCompletedRedacted(guard: GuardEngine, runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+    // Everything the model wrote (answer, tool arguments, reasoning, the vendor's payloads) is stored redacted.
+    const redactedResponse: LLMResponse = {
+      ...response,
+      text: response.text === null ? null : await guard.redactText(response.text),
+      toolCalls: response.toolCalls ? await Promise.all(response.toolCalls.map((c) => redactCall(guard, c))) : null,
+      ...(typeof response.reasoning === "string" ? { reasoning: await guard.redactText(response.reasoning) } : {}),
+      ...(response.providerRequest !== undefined ? { providerRequest: await guard.redactDeep(response.providerRequest) } : {}),
+      ...(response.providerResponse !== undefined ? { providerResponse: await guard.redactDeep(response.providerResponse) } : {}),
+    };
+    const semanticMessages: Message[] = [];
+    for (const m of details.semanticMessages) semanticMessages.push(await redactMessage(guard, m));
+    const stored: HookArgs<"onLlmCallCompleted"> = [runId, redactedResponse, iteration, { ...details, semanticMessages }];
     return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`, stored);
   }
 
@@ -113,23 +126,25 @@ export class RunHooks {
     return this.#fire("onLlmCallFailed", [runId, iteration, error, { durationMs }], `at iteration ${iteration}`);
   }
 
-  async toolStarted(runId: string, call: ToolCall, iteration: number): Promise<void> {
+  toolStarted(runId: string, call: ToolCall, iteration: number): Promise<void> {
     const guard = this.#redacting;
-    const stored = guard ? await redactCall(guard, call) : call;
-    return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`, [runId, stored, iteration]);
+    if (!guard) return this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`);
+    return redactCall(guard, call).then((stored) => this.#fire("onToolStarted", [runId, call, iteration], `at iteration ${iteration}`, [runId, stored, iteration]));
   }
 
-  async toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
+  toolCompleted(runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
     const guard = this.#redacting;
-    let stored: HookArgs<"onToolCompleted"> = [runId, call, result, iteration];
-    if (guard) {
-      const redacted: ToolResult = {
-        ...result,
-        payload: await guard.redactText(result.payload),
-        error: result.error ? await guard.redactText(result.error) : (result.error ?? null),
-      };
-      stored = [runId, await redactCall(guard, call), redacted, iteration];
-    }
+    if (!guard) return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`);
+    return this.#toolCompletedRedacted(guard, runId, call, result, iteration);
+  }
+
+  async #toolCompletedRedacted(guard: GuardEngine, runId: string, call: ToolCall, result: ToolResult, iteration: number): Promise<void> {
+    const redacted: ToolResult = {
+      ...result,
+      payload: await guard.redactText(result.payload),
+      error: result.error ? await guard.redactText(result.error) : (result.error ?? null),
+    };
+    const stored: HookArgs<"onToolCompleted"> = [runId, await redactCall(guard, call), redacted, iteration];
     return this.#fire("onToolCompleted", [runId, call, result, iteration], `at iteration ${iteration}`, stored);
   }
 

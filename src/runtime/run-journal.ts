@@ -50,6 +50,14 @@ export interface RunJournal {
   saveMapping(mapping: Readonly<Record<string, string>>): Promise<void>;
 }
 
+const YES: Promise<boolean> = Promise.resolve(true);
+const NO: Promise<boolean> = Promise.resolve(false);
+
+/** A settled answer without a new promise each time (asked once per iteration). */
+export function answer(value: boolean): Promise<boolean> {
+  return value ? YES : NO;
+}
+
 /** Runs without a database: nothing is written, cancel comes only from the abort signal. */
 export class MemoryJournal implements RunJournal {
   readonly persisted = false;
@@ -62,8 +70,8 @@ export class MemoryJournal implements RunJournal {
     this.#signal = signal;
   }
 
-  async isCancelRequested(): Promise<boolean> {
-    return this.#signal.aborted;
+  isCancelRequested(): Promise<boolean> {
+    return answer(this.#signal.aborted);
   }
 
   async flush(): Promise<void> {}

@@ -158,6 +158,8 @@ function terminalEvent(runId: string, result: RunResult): RunEvent {
   return { type: "run_completed", runId, result };
 }
 
+const CANCELLED: Promise<boolean> = Promise.resolve(true);
+
 /**
  * Hands the loop's events on to a stream's consumer, each only after the
  * evidence recorded before it is committed: what a caller sees is never ahead
@@ -218,7 +220,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     outputType: plan.outputType,
     streaming: plan.streaming,
     signal: controller.signal,
-    isCancelRequested: async () => controller.signal.aborted || (await journal.isCancelRequested()),
+    isCancelRequested: () => (controller.signal.aborted ? CANCELLED : journal.isCancelRequested()),
     guard,
   });
 

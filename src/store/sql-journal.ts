@@ -1,7 +1,7 @@
 import type { DendruxError } from "../errors/dendrux-error.js";
 import type { LoopOutcome, RunState } from "../loops/loop.js";
 import { toPauseData } from "../runtime/pause-state.js";
-import type { RunJournal } from "../runtime/run-journal.js";
+import { answer, type RunJournal } from "../runtime/run-journal.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { type RunStatus, WAITING_STATUSES } from "../types/run-status.js";
 import type { UsageStats } from "../types/usage.js";
@@ -85,8 +85,8 @@ export class SqlJournal implements RunJournal {
   }
 
   /** What the last commit (or heartbeat) read: the cancel check rides on the step's write. */
-  async isCancelRequested(): Promise<boolean> {
-    return this.#w.cancelRequested;
+  isCancelRequested(): Promise<boolean> {
+    return answer(this.#w.cancelRequested);
   }
 
   /** Commits the evidence buffered so far. */
