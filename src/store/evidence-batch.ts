@@ -1,4 +1,4 @@
-import { type Kysely, type OperationNodeSource, type RawBuilder, sql } from "kysely";
+import { CompiledQuery, type Kysely, type OperationNodeSource, type RawBuilder, sql } from "kysely";
 import { EVENTS_CHANNEL } from "./live/event-signals.js";
 import type { Database } from "./schema.js";
 
@@ -115,6 +115,20 @@ export async function commitBatchPostgres(
 // SQLite's bound-parameter ceiling is 32,766; stay well below it per statement.
 const SQLITE_MAX_PARAMS = 30_000;
 
+const insertTexts = new Map<string, string>();
+
+/** `INSERT INTO table (…) VALUES (?, …), …` for `rows` rows, built once per shape. */
+function insertText(table: BatchTable, columns: readonly string[], rows: number): string {
+  const key = `${table}|${columns.join(",")}|${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuple = `(${columns.map(() => "?").join(", ")})`;
+    text = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => tuple).join(", ")}`;
+    if (insertTexts.size < 1024) insertTexts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * SQLite: the anchor and the rows in one transaction (one commit). A write
  * lock is taken by the anchor, the first statement, so the transaction never
@@ -132,9 +146,13 @@ export async function commitBatchSqlite(
     for (const table of BATCH_TABLES) {
       const rows = batch.rows.get(table);
       if (!rows || rows.length === 0) continue;
-      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Object.keys(rows[0]!).length));
+      const columns = Object.keys(rows[0]!);
+      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / columns.length));
       for (let at = 0; at < rows.length; at += perStatement) {
-        await trx.insertInto(table).values(rows.slice(at, at + perStatement) as never).execute();
+        const chunk = rows.slice(at, at + perStatement);
+        // Written straight to the driver: the text is fixed per shape (and SQLite's prepared statement cached).
+        const values = chunk.flatMap((row) => columns.map((c) => row[c]));
+        await trx.executeQuery(CompiledQuery.raw(insertText(table, columns, chunk.length), values));
       }
     }
     return { cancelRequested: readBool(lease.cancel_requested) };

@@ -30,7 +30,29 @@ export function parseSqliteTimestamp(value: unknown): Date | null {
 /** The subset of better-sqlite3 we use, so the type stays a structural one. */
 interface SqliteDatabase {
   pragma(source: string): unknown;
+  prepare(source: string): unknown;
   close(): void;
+}
+
+const CACHED_STATEMENTS = 256;
+
+/**
+ * Keeps prepared statements by their SQL text, so a query Kysely sends again
+ * (every step of every run sends the same few) is compiled by SQLite once.
+ * Safe because Kysely runs one query at a time on a connection.
+ */
+function cacheStatements(database: SqliteDatabase): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, unknown>();
+  database.prepare = (source) => {
+    let statement = cache.get(source);
+    if (statement === undefined) {
+      statement = prepare(source);
+      if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
 }
 
 export const sqliteAdapter: StoreAdapter = {
@@ -115,6 +137,7 @@ export class SqliteStoreDialect implements StoreDialect {
     if (!this.#readOnly) database.pragma("synchronous = NORMAL");
     // The reference never turns foreign keys on; we do, so cascades work.
     database.pragma("foreign_keys = ON");
+    cacheStatements(database);
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
   }
 
