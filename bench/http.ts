@@ -58,8 +58,7 @@ function startServer(url: string): Promise<{ port: number; child: ChildProcess }
   });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(port: number, path: string): Promise<number> {
+function get(agent: http.Agent, port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path, agent }, (res) => {
       res.on("data", () => undefined);
@@ -71,16 +70,22 @@ function get(port: number, path: string): Promise<number> {
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
+/** One keep-alive connection per route (the server closes idle ones between routes). */
 async function sequential(port: number, route: Route, total: number): Promise<{ p50: number; p99: number } | null> {
-  for (let i = 0; i < 10; i++) if ((await get(port, route.path(i, total))) !== 200) return null;
-  const samples: number[] = [];
-  for (let i = 0; i < SEQUENTIAL; i++) {
-    const t0 = performance.now();
-    await get(port, route.path(i, total));
-    samples.push(performance.now() - t0);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < 10; i++) if ((await get(agent, port, route.path(i, total))) !== 200) return null;
+    const samples: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const t0 = performance.now();
+      await get(agent, port, route.path(i, total));
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
+  } finally {
+    agent.destroy();
   }
-  samples.sort((a, b) => a - b);
-  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
 }
 
 async function loaded(port: number, route: Route, total: number): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
@@ -122,4 +127,3 @@ for (const backend of BACKENDS) {
     await new Promise((r) => child.once("exit", r));
   }
 }
-agent.destroy();

@@ -16,12 +16,14 @@ import { toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, 
 import { type MetadataFilter, type RunScope, scopeKey, scopePredicates, validateMetadataFilter, validateScope } from "./run-scope.js";
 import type { Database } from "./schema.js";
 import { readThread, readThreadRunIds, readThreadSummary } from "./thread-queries.js";
+import { olderThan } from "./run-cursor.js";
 
 export { validateMetadataFilter };
 export type { MetadataFilter, RunScope };
 
 const MAX_LIMIT = 1000;
 const DEFAULT_POLL_MS = 500;
+const DEFAULT_READ_THREADS = 2;
 
 export interface RunFilters {
   /** One status or any of several; `[]` matches nothing. */
@@ -44,8 +46,30 @@ export interface RunFilters {
 export interface ListRunsOptions extends RunFilters {
   /** Clamped to 1..1000. @default 50 */
   readonly limit?: number;
-  /** @default 0 */
+  /** Rows skipped (after `before`, when both are given); prefer `before` for deep pages. @default 0 */
   readonly offset?: number;
+  /**
+   * Keyset pagination: only runs after this one in the newest-first order
+   * (pass the last run id of the previous page). Stable while runs are added
+   * and across equal `created_at`, and as fast on page 1,000 as on page 1.
+   * @throws ValidationError (field `before`) when no run with this id exists (in `scope`).
+   */
+  readonly before?: string;
+}
+
+export interface CountRunsOptions {
+  /**
+   * Count at most this many runs: the count stays exact up to `upTo`; beyond
+   * it the result is `{ count: upTo, exact: false }` ("more than `upTo`"), at
+   * the cost of reading `upTo + 1` index entries instead of every match.
+   */
+  readonly upTo: number;
+}
+
+/** A count that may stop early: `exact: false` means "more than `count`". */
+export interface RunCount {
+  readonly count: number;
+  readonly exact: boolean;
 }
 
 export interface PageOptions {
@@ -98,6 +122,15 @@ export interface RunStoreOptions {
    * @default false
    */
   readonly readOnly?: boolean;
+  /**
+   * SQLite files only: how many worker threads run the reads that can be slow
+   * (`listRuns`, `countRuns`, `getThread`, `threadSummary`), each on its own
+   * read-only connection, so such a query never blocks the event loop (other
+   * requests and open streams go on while it runs). Reads of one run stay on
+   * the main connection. `0` runs everything on the event-loop thread.
+   * @default 2
+   */
+  readonly readThreads?: number;
 }
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
@@ -114,17 +147,27 @@ const clampLimit = (limit: number | undefined) => (limit === undefined || limit 
  */
 export class RunStore implements AsyncDisposable {
   readonly #db: () => Promise<Kysely<Database>>;
+  readonly #slowDb: (() => Kysely<Database> | null) | null;
   readonly #adapter: StoreAdapter;
   readonly #owned: boolean;
   readonly #listenUrl: string | null;
   readonly #pollIntervalMs: number;
   readonly #scopes = new Map<string, RunScope | undefined>();
   #opened: Promise<Kysely<Database>> | null = null;
+  #slow: Kysely<Database> | null | undefined = undefined;
   #hub: EventHub | null = null;
   #closed = false;
 
-  private constructor(db: () => Promise<Kysely<Database>>, adapter: StoreAdapter, owned: boolean, listenUrl: string | null, options: RunStoreOptions) {
+  private constructor(
+    db: () => Promise<Kysely<Database>>,
+    slowDb: (() => Kysely<Database> | null) | null,
+    adapter: StoreAdapter,
+    owned: boolean,
+    listenUrl: string | null,
+    options: RunStoreOptions,
+  ) {
     this.#db = db;
+    this.#slowDb = slowDb;
     this.#adapter = adapter;
     this.#owned = owned;
     this.#listenUrl = listenUrl;
@@ -144,8 +187,11 @@ export class RunStore implements AsyncDisposable {
   static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
     const dialect = createDialect(target, { readOnly: options.readOnly === true });
+    const threads = options.readThreads ?? DEFAULT_READ_THREADS;
+    if (!Number.isSafeInteger(threads) || threads < 0) throw new ValidationError({ field: "readThreads", message: "readThreads must be an integer ≥ 0." });
     return new RunStore(
       () => openPrepared(dialect),
+      () => dialect.createSlowReadKysely(threads),
       dialect.adapter,
       true,
       target.kind === "postgres" ? target.connectionString : null,
@@ -166,7 +212,7 @@ export class RunStore implements AsyncDisposable {
       if (target.kind !== "postgres") throw new ValidationError({ field: "listenUrl", message: "listenUrl must be a PostgreSQL URL." });
       listenUrl = target.connectionString;
     }
-    return new RunStore(async () => db, detected === "sqlite" ? sqliteAdapter : postgresAdapter, false, detected === "postgres" ? listenUrl : null, options);
+    return new RunStore(async () => db, null, detected === "sqlite" ? sqliteAdapter : postgresAdapter, false, detected === "postgres" ? listenUrl : null, options);
   }
 
   #conn(): Promise<Kysely<Database>> {
@@ -180,6 +226,13 @@ export class RunStore implements AsyncDisposable {
       this.#opened = opening;
     }
     return this.#opened;
+  }
+
+  /** The connection for reads that can be slow: the read threads where there are some, else the main one. */
+  async #slowConn(): Promise<Kysely<Database>> {
+    const main = await this.#conn();
+    if (this.#slow === undefined) this.#slow = this.#slowDb?.() ?? null;
+    return this.#slow ?? main;
   }
 
   #filters(filters: RunFilters): Expression<SqlBool>[] {
@@ -226,24 +279,42 @@ export class RunStore implements AsyncDisposable {
     return sql<SqlBool>`agent_run_id IN (SELECT id FROM agent_runs WHERE ${sql.join(predicates, sql` AND `)})`;
   }
 
+  /** Newest first (`created_at`, then `id`, descending). Page with `before` (or `offset`). */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const where = this.#filters(options);
     const limit = clampLimit(options.limit ?? 50)!;
     const offset = Math.max(0, Math.trunc(options.offset ?? 0));
-    const db = await this.#conn();
+    const db = await this.#slowConn();
+    if (options.before !== undefined) {
+      const scope = scopePredicates(this.#adapter, validateScope(options.scope));
+      where.push(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
+    }
     let query = db.selectFrom("agent_runs").selectAll();
     for (const w of where) query = query.where(w);
     const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
     return rows.map((r) => toRunSummary(this.#adapter, r));
   }
 
-  async countRuns(filters: RunFilters = {}): Promise<number> {
+  /**
+   * How many runs match. With `{ upTo }`, counts at most `upTo` of them and
+   * says whether the figure is exact, so a count over millions of runs stays
+   * as cheap as reading `upTo + 1` index entries.
+   * @throws ValidationError when `upTo` is not an integer ≥ 1.
+   */
+  countRuns(filters?: RunFilters): Promise<number>;
+  countRuns(filters: RunFilters, options: CountRunsOptions): Promise<RunCount>;
+  async countRuns(filters: RunFilters = {}, options?: CountRunsOptions): Promise<number | RunCount> {
     const where = this.#filters(filters);
-    const db = await this.#conn();
-    let query = db.selectFrom("agent_runs").select((eb) => eb.fn.countAll().as("n"));
-    for (const w of where) query = query.where(w);
-    const row = await query.executeTakeFirst();
-    return Number(row?.n ?? 0);
+    const upTo = options?.upTo;
+    if (options !== undefined && (!Number.isSafeInteger(upTo) || upTo! < 1)) throw new ValidationError({ field: "upTo", message: "upTo must be an integer ≥ 1." });
+    const db = await this.#slowConn();
+    let matching = db.selectFrom("agent_runs").select(sql<number>`1`.as("one"));
+    for (const w of where) matching = matching.where(w);
+    const counted = upTo === undefined ? matching : matching.limit(upTo + 1);
+    const row = await db.selectFrom(counted.as("matching")).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const n = Number(row?.n ?? 0);
+    if (upTo === undefined) return n;
+    return n > upTo ? { count: upTo, exact: false } : { count: n, exact: true };
   }
 
   /** The run, or `null` when there is none (or it is outside `scope`). */
@@ -296,7 +367,7 @@ export class RunStore implements AsyncDisposable {
           const row = await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
           return row?.m === null || row?.m === undefined ? -1 : Number(row.m);
         },
-        threadRuns: async (threadId, key) => readThreadRunIds(await this.#conn(), this.#adapter, threadId, this.#scopes.get(key)),
+        threadRuns: async (threadId, key) => readThreadRunIds(await this.#slowConn(), this.#adapter, threadId, this.#scopes.get(key)),
         threadOf: async (runId) => {
           const db = await this.#conn();
           const row = await db.selectFrom("agent_runs").select("meta").where("id", "=", runId).executeTakeFirst();
@@ -328,7 +399,7 @@ export class RunStore implements AsyncDisposable {
    */
   async getThread(threadId: string, options: GetThreadOptions = {}): Promise<ThreadTurn[]> {
     checkThreadId(threadId);
-    return readThread(await this.#conn(), this.#adapter, threadId, {
+    return readThread(await this.#slowConn(), this.#adapter, threadId, {
       limit: clampLimit(options.limit ?? 50)!,
       before: options.before,
       deanonymize: options.deanonymize === true,
@@ -339,7 +410,7 @@ export class RunStore implements AsyncDisposable {
   /** Turns, statuses, tokens, cost and first/last activity of a thread, aggregated in SQL. */
   async threadSummary(threadId: string, options: ScopedOptions = {}): Promise<ThreadSummary> {
     checkThreadId(threadId);
-    return readThreadSummary(await this.#conn(), this.#adapter, threadId, validateScope(options.scope));
+    return readThreadSummary(await this.#slowConn(), this.#adapter, threadId, validateScope(options.scope));
   }
 
   /**
@@ -457,6 +528,7 @@ export class RunStore implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     await this.#hub?.close();
+    await this.#slow?.destroy();
     if (this.#owned && this.#opened) await (await this.#opened.catch(() => null))?.destroy();
   }
 

@@ -37,4 +37,13 @@ export interface StoreDialect {
   createKysely(): Promise<Kysely<Database>>;
   /** Creates the schema if the engine allows it at runtime (SQLite), or checks it exists (PostgreSQL). */
   prepare(db: Kysely<Database>): Promise<void>;
+  /**
+   * Connections for reads that can be slow (lists, counts, whole threads),
+   * kept off the event loop where the driver would block it: SQLite's
+   * better-sqlite3 runs queries on the calling thread, so these run on up to
+   * `threads` worker threads. `null` where the main connection never blocks
+   * the loop (PostgreSQL), for an in-memory database (nothing to share), or
+   * when `threads` is 0. Use it only after `prepare`.
+   */
+  createSlowReadKysely(threads: number): Kysely<Database> | null;
 }

@@ -135,9 +135,18 @@ export const SQLITE_SCHEMA: readonly string[] = [
 ];
 
 /**
- * Our own additions, outside the reference's schema: they only speed up
- * chat-thread queries and are safe for the reference to ignore.
+ * Our own additions, outside the reference's schema: they only speed up reads
+ * and are safe for the reference to ignore. Each run-list filter has an index
+ * that ends in `(created_at, id)`, so a newest-first page is read in index
+ * order and stops after `limit` rows.
  */
 export const SQLITE_EXTRA_INDEXES: readonly string[] = [
-  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_id ON agent_runs (json_extract(meta, '$.thread_id'), created_at)",
+  // Replaced by ix_agent_runs_thread_created (which adds `id`, the tie-break of the newest-first order).
+  "DROP INDEX IF EXISTS ix_agent_runs_thread_id",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs (json_extract(meta, '$.thread_id'), created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_created_id ON agent_runs (created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",
 ];

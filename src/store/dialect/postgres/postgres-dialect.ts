@@ -12,6 +12,8 @@ const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
 const TIMESTAMP_OID = 1114;
 const TIMESTAMPTZ_OID = 1184;
 const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
+/** Metadata keys with a btree index of their own (`ix_agent_runs_thread_created`); string values use it. */
+const BTREE_METADATA_KEYS: ReadonlySet<string> = new Set(["thread_id"]);
 
 export const postgresAdapter: StoreAdapter = {
   kind: "postgres",
@@ -25,8 +27,20 @@ export const postgresAdapter: StoreAdapter = {
   },
   readBool: (value) => value === true || value === 1 || value === "t",
   metadataPredicate(filter): Expression<SqlBool> {
-    // One containment test; uses the GIN index on (meta::jsonb).
-    return sql<SqlBool>`(meta::jsonb @> ${JSON.stringify(filter)}::jsonb)`;
+    const parts: Expression<SqlBool>[] = [];
+    const contained: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(filter)) {
+      if (typeof value === "string" && BTREE_METADATA_KEYS.has(key)) {
+        // Spelled as the btree index's expression (a literal key), so a newest-first page is an index scan.
+        const path = sql.lit(key);
+        parts.push(sql<SqlBool>`(meta::jsonb ->> ${path}) = ${value} AND jsonb_typeof(meta::jsonb -> ${path}) = 'string'`);
+      } else {
+        contained[key] = value;
+      }
+    }
+    // Every other key: one containment test, which uses the GIN index on (meta::jsonb).
+    if (Object.keys(contained).length > 0) parts.push(sql<SqlBool>`meta::jsonb @> ${JSON.stringify(contained)}::jsonb`);
+    return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
   },
   isTransient(error) {
     const code = String((error as { code?: string })?.code ?? "");
@@ -81,5 +95,10 @@ export class PostgresStoreDialect implements StoreDialect {
   async prepare(db: Kysely<Database>): Promise<void> {
     const { rows } = await sql<{ name: string | null }>`SELECT to_regclass('agent_runs')::text AS name`.execute(db);
     if (!rows[0]?.name) throw new SchemaNotInitializedError();
+  }
+
+  /** `pg` runs queries off the event loop already: slow reads share the main pool. */
+  createSlowReadKysely(): null {
+    return null;
   }
 }

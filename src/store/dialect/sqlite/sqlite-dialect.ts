@@ -8,7 +8,9 @@ import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-sch
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
+import { SqliteReadPoolDialect } from "./sqlite-read-pool.js";
 
+const BUSY_TIMEOUT = "busy_timeout = 5000";
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the reference's text form; compares correctly as text. */
@@ -102,7 +104,7 @@ export class SqliteStoreDialect implements StoreDialect {
       mkdirSync(dirname(this.#path), { recursive: true });
     }
     const database = new BetterSqlite3(this.#memory ? ":memory:" : this.#path, this.#readOnly ? { readonly: true, fileMustExist: true } : {}) as unknown as SqliteDatabase;
-    database.pragma("busy_timeout = 5000");
+    database.pragma(BUSY_TIMEOUT);
     if (!this.#memory && !this.#readOnly) database.pragma("journal_mode = WAL");
     if (!this.#readOnly) database.pragma("synchronous = NORMAL");
     // The reference never turns foreign keys on; we do, so cascades work.
@@ -117,5 +119,10 @@ export class SqliteStoreDialect implements StoreDialect {
       return;
     }
     for (const statement of [...SQLITE_SCHEMA, ...SQLITE_EXTRA_INDEXES]) await sql.raw(statement).execute(db);
+  }
+
+  createSlowReadKysely(threads: number): Kysely<Database> | null {
+    if (this.#memory || threads < 1) return null;
+    return new Kysely<Database>({ dialect: new SqliteReadPoolDialect({ path: this.#path, readOnly: this.#readOnly, threads, pragmas: [BUSY_TIMEOUT] }) });
   }
 }
