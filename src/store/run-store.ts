@@ -310,7 +310,8 @@ export class RunStore implements AsyncDisposable {
     const db = await this.#slowConn();
     let matching = db.selectFrom("agent_runs").select(sql<number>`1`.as("one"));
     for (const w of where) matching = matching.where(w);
-    const counted = upTo === undefined ? matching : matching.limit(upTo + 1);
+    // Capped: the newest `upTo + 1` matches, read in the list's own index order, so the cost is bounded by `upTo`.
+    const counted = upTo === undefined ? matching : matching.orderBy("created_at", "desc").orderBy("id", "desc").limit(upTo + 1);
     const row = await db.selectFrom(counted.as("matching")).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
     const n = Number(row?.n ?? 0);
     if (upTo === undefined) return n;
