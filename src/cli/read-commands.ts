@@ -8,7 +8,7 @@ import { type Output, UsageError, printTable, resolveDatabaseUrl } from "./cli-c
 
 /** A read-only store on the command's database; one command at a time, so its reads need no threads of their own. */
 function openReadStore(db: string | undefined, pollIntervalMs?: number): RunStore {
-  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true, readThreads: 0, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true, listConnections: 0, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
 }
 
 const STATUSES: readonly string[] = Object.values(RunStatus);

@@ -23,7 +23,7 @@ export type { MetadataFilter, RunScope };
 
 const MAX_LIMIT = 1000;
 const DEFAULT_POLL_MS = 500;
-const DEFAULT_READ_THREADS = 2;
+const DEFAULT_LIST_CONNECTIONS = 2;
 
 export interface RunFilters {
   /** One status or any of several; `[]` matches nothing. */
@@ -123,14 +123,16 @@ export interface RunStoreOptions {
    */
   readonly readOnly?: boolean;
   /**
-   * SQLite files only: how many worker threads run the reads that can be slow
-   * (`listRuns`, `countRuns`, `getThread`, `threadSummary`), each on its own
-   * read-only connection, so such a query never blocks the event loop (other
-   * requests and open streams go on while it runs). Reads of one run stay on
-   * the main connection. `0` runs everything on the event-loop thread.
+   * How many connections of their own the reads that can be slow get
+   * (`listRuns`, `countRuns`, `getThread`, `threadSummary`), so such a query
+   * delays only its own caller: reads of one run and live streams go on
+   * while it runs. On a SQLite file each is a worker thread with its own
+   * read-only connection, which keeps the query off the event loop; on
+   * PostgreSQL they are a second pool. `0` shares the main connection (on
+   * SQLite: runs them on the event-loop thread).
    * @default 2
    */
-  readonly readThreads?: number;
+  readonly listConnections?: number;
 }
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
@@ -147,20 +149,20 @@ const clampLimit = (limit: number | undefined) => (limit === undefined || limit 
  */
 export class RunStore implements AsyncDisposable {
   readonly #db: () => Promise<Kysely<Database>>;
-  readonly #slowDb: (() => Kysely<Database> | null) | null;
+  readonly #slowDb: (() => Promise<Kysely<Database> | null>) | null;
   readonly #adapter: StoreAdapter;
   readonly #owned: boolean;
   readonly #listenUrl: string | null;
   readonly #pollIntervalMs: number;
   readonly #scopes = new Map<string, RunScope | undefined>();
   #opened: Promise<Kysely<Database>> | null = null;
-  #slow: Kysely<Database> | null | undefined = undefined;
+  #slow: Promise<Kysely<Database> | null> | null = null;
   #hub: EventHub | null = null;
   #closed = false;
 
   private constructor(
     db: () => Promise<Kysely<Database>>,
-    slowDb: (() => Kysely<Database> | null) | null,
+    slowDb: (() => Promise<Kysely<Database> | null>) | null,
     adapter: StoreAdapter,
     owned: boolean,
     listenUrl: string | null,
@@ -187,11 +189,13 @@ export class RunStore implements AsyncDisposable {
   static fromDatabaseUrl(url: string, options: RunStoreOptions = {}): RunStore {
     const target = parseDatabaseUrl(url);
     const dialect = createDialect(target, { readOnly: options.readOnly === true });
-    const threads = options.readThreads ?? DEFAULT_READ_THREADS;
-    if (!Number.isSafeInteger(threads) || threads < 0) throw new ValidationError({ field: "readThreads", message: "readThreads must be an integer ≥ 0." });
+    const connections = options.listConnections ?? DEFAULT_LIST_CONNECTIONS;
+    if (!Number.isSafeInteger(connections) || connections < 0) {
+      throw new ValidationError({ field: "listConnections", message: "listConnections must be an integer ≥ 0." });
+    }
     return new RunStore(
       () => openPrepared(dialect),
-      () => dialect.createSlowReadKysely(threads),
+      () => dialect.createSlowReadKysely(connections),
       dialect.adapter,
       true,
       target.kind === "postgres" ? target.connectionString : null,
@@ -228,11 +232,11 @@ export class RunStore implements AsyncDisposable {
     return this.#opened;
   }
 
-  /** The connection for reads that can be slow: the read threads where there are some, else the main one. */
+  /** The connection for reads that can be slow: their own connections where there are some, else the main one. */
   async #slowConn(): Promise<Kysely<Database>> {
     const main = await this.#conn();
-    if (this.#slow === undefined) this.#slow = this.#slowDb?.() ?? null;
-    return this.#slow ?? main;
+    this.#slow ??= this.#slowDb?.() ?? Promise.resolve(null);
+    return (await this.#slow) ?? main;
   }
 
   #filters(filters: RunFilters): Expression<SqlBool>[] {
@@ -529,7 +533,7 @@ export class RunStore implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     await this.#hub?.close();
-    await this.#slow?.destroy();
+    await (await this.#slow?.catch(() => null))?.destroy();
     if (this.#owned && this.#opened) await (await this.#opened.catch(() => null))?.destroy();
   }
 

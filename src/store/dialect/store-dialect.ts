@@ -38,12 +38,12 @@ export interface StoreDialect {
   /** Creates the schema if the engine allows it at runtime (SQLite), or checks it exists (PostgreSQL). */
   prepare(db: Kysely<Database>): Promise<void>;
   /**
-   * Connections for reads that can be slow (lists, counts, whole threads),
-   * kept off the event loop where the driver would block it: SQLite's
-   * better-sqlite3 runs queries on the calling thread, so these run on up to
-   * `threads` worker threads. `null` where the main connection never blocks
-   * the loop (PostgreSQL), for an in-memory database (nothing to share), or
-   * when `threads` is 0. Use it only after `prepare`.
+   * Up to `connections` connections of their own for reads that can be slow
+   * (lists, counts, whole threads), so those queue apart from per-run reads
+   * and live streams and never block the event loop: on SQLite each is a
+   * worker thread (better-sqlite3 runs a query on the calling thread), on
+   * PostgreSQL a second pool. `null` for an in-memory database (nothing to
+   * share) or when `connections` is 0. Use it only after `prepare`.
    */
-  createSlowReadKysely(threads: number): Kysely<Database> | null;
+  createSlowReadKysely(connections: number): Promise<Kysely<Database> | null>;
 }

@@ -67,7 +67,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.#connectionString = connectionString;
   }
 
-  async createKysely(): Promise<Kysely<Database>> {
+  async createKysely(max = 10): Promise<Kysely<Database>> {
     let pg: typeof import("pg").default;
     try {
       pg = (await import("pg")).default;
@@ -76,7 +76,7 @@ export class PostgresStoreDialect implements StoreDialect {
     }
     const pool = new pg.Pool({
       connectionString: this.#connectionString,
-      max: 10,
+      max,
       // Timestamps as text in UTC: a Date would drop the microseconds the columns hold.
       options: "-c TimeZone=UTC",
       types: {
@@ -97,8 +97,8 @@ export class PostgresStoreDialect implements StoreDialect {
     if (!rows[0]?.name) throw new SchemaNotInitializedError();
   }
 
-  /** `pg` runs queries off the event loop already: slow reads share the main pool. */
-  createSlowReadKysely(): null {
-    return null;
+  /** A pool of its own, so slow reads queue there and never hold the connections per-run reads and streams need. */
+  async createSlowReadKysely(connections: number): Promise<Kysely<Database> | null> {
+    return connections < 1 ? null : this.createKysely(connections);
   }
 }

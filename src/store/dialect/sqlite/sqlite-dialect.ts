@@ -121,8 +121,9 @@ export class SqliteStoreDialect implements StoreDialect {
     for (const statement of [...SQLITE_SCHEMA, ...SQLITE_EXTRA_INDEXES]) await sql.raw(statement).execute(db);
   }
 
-  createSlowReadKysely(threads: number): Kysely<Database> | null {
-    if (this.#memory || threads < 1) return null;
-    return new Kysely<Database>({ dialect: new SqliteReadPoolDialect({ path: this.#path, readOnly: this.#readOnly, threads, pragmas: [BUSY_TIMEOUT] }) });
+  /** Worker threads, each with its own connection: better-sqlite3 would run the query on the event-loop thread. */
+  async createSlowReadKysely(connections: number): Promise<Kysely<Database> | null> {
+    if (this.#memory || connections < 1) return null;
+    return new Kysely<Database>({ dialect: new SqliteReadPoolDialect({ path: this.#path, readOnly: this.#readOnly, threads: connections, pragmas: [BUSY_TIMEOUT] }) });
   }
 }
