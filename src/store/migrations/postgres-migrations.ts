@@ -204,7 +204,8 @@ export const POSTGRES_HEAD = "a4b5c6d7e8f9";
  */
 export const POSTGRES_EXTRA_INDEXES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_meta_jsonb ON agent_runs USING gin ((meta::jsonb) jsonb_path_ops)",
-  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs ((meta::jsonb ->> 'thread_id'), created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs ((meta::jsonb -> 'thread_id'), created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_created_id ON agent_runs (created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",

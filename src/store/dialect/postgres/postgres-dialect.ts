@@ -12,7 +12,7 @@ const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
 const TIMESTAMP_OID = 1114;
 const TIMESTAMPTZ_OID = 1184;
 const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
-/** Metadata keys with a btree index of their own (`ix_agent_runs_thread_created`); string values use it. */
+/** Metadata keys with a btree index of their own (`ix_agent_runs_thread_created`). */
 const BTREE_METADATA_KEYS: ReadonlySet<string> = new Set(["thread_id"]);
 
 export const postgresAdapter: StoreAdapter = {
@@ -30,10 +30,10 @@ export const postgresAdapter: StoreAdapter = {
     const parts: Expression<SqlBool>[] = [];
     const contained: Record<string, string | number | boolean> = {};
     for (const [key, value] of Object.entries(filter)) {
-      if (typeof value === "string" && BTREE_METADATA_KEYS.has(key)) {
-        // Spelled as the btree index's expression (a literal key), so a newest-first page is an index scan.
-        const path = sql.lit(key);
-        parts.push(sql<SqlBool>`(meta::jsonb ->> ${path}) = ${value} AND jsonb_typeof(meta::jsonb -> ${path}) = 'string'`);
+      if (BTREE_METADATA_KEYS.has(key)) {
+        // The btree index's expression (a literal key), compared as jsonb so type and value must both match:
+        // a newest-first page is a range of that index.
+        parts.push(sql<SqlBool>`(meta::jsonb -> ${sql.lit(key)}) = ${JSON.stringify(value)}::jsonb`);
       } else {
         contained[key] = value;
       }
