@@ -12,7 +12,7 @@ import { EventHub, type PushSource, type ThreadEvent } from "./live/event-hub.js
 import { EVENTS_CHANNEL } from "./live/event-signals.js";
 import { ThreadCursor } from "./live/thread-cursor.js";
 import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSummary, ThreadTurn, ToolInvocation, TraceEntry } from "./records.js";
-import { toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
+import { SUMMARY_COLUMNS, toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
 import { type MetadataFilter, type RunScope, scopeKey, scopePredicates, validateMetadataFilter, validateScope } from "./run-scope.js";
 import type { Database } from "./schema.js";
 import { readThread, readThreadRunIds, readThreadSummary } from "./thread-queries.js";
@@ -293,7 +293,7 @@ export class RunStore implements AsyncDisposable {
       const scope = scopePredicates(this.#adapter, validateScope(options.scope));
       where.push(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
     }
-    let query = db.selectFrom("agent_runs").selectAll();
+    let query = db.selectFrom("agent_runs").select(SUMMARY_COLUMNS);
     for (const w of where) query = query.where(w);
     const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
     return rows.map((r) => toRunSummary(this.#adapter, r));

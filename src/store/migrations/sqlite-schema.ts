@@ -143,7 +143,8 @@ export const SQLITE_SCHEMA: readonly string[] = [
 export const SQLITE_EXTRA_INDEXES: readonly string[] = [
   // Replaced by ix_agent_runs_thread_created (which adds `id`, the tie-break of the newest-first order).
   "DROP INDEX IF EXISTS ix_agent_runs_thread_id",
-  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs (json_extract(meta, '$.thread_id'), created_at, id)",
+  // The JSON type is part of the key, so a type-strict thread filter (and its count) is answered from the index alone.
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs (json_extract(meta, '$.thread_id'), json_type(meta, '$.thread_id'), created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_created_id ON agent_runs (created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
