@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type Expression, type Kysely, PostgresAdapter, type SqlBool, sql } from "kysely";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -23,7 +24,7 @@ export type { MetadataFilter, RunScope };
 
 const MAX_LIMIT = 1000;
 const DEFAULT_POLL_MS = 500;
-const DEFAULT_LIST_CONNECTIONS = 2;
+const DEFAULT_LIST_CONNECTIONS = Math.max(2, Math.min(4, availableParallelism()));
 
 export interface RunFilters {
   /** One status or any of several; `[]` matches nothing. */
@@ -130,7 +131,7 @@ export interface RunStoreOptions {
    * read-only connection, which keeps the query off the event loop; on
    * PostgreSQL they are a second pool. `0` shares the main connection (on
    * SQLite: runs them on the event-loop thread).
-   * @default 2
+   * @default the number of CPU cores, at least 2 and at most 4
    */
   readonly listConnections?: number;
 }
