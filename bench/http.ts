@@ -7,6 +7,7 @@
  *
  *   BENCH_DATA_DIR=/var/tmp/dendrux-bench npm run bench:http
  *   BENCH_HTTP_RUNS=100000 BENCH_HTTP_BACKENDS=sqlite npm run bench:http
+ *   BENCH_HTTP_ROUTES=thread_id npm run bench:http        # only routes whose name contains the text
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -113,7 +114,7 @@ for (const backend of BACKENDS) {
     console.log(`\n### ${backend === "sqlite" ? "SQLite" : "PostgreSQL"}, ${total.toLocaleString("en-US")} runs\n`);
     console.log(`| route | sequential p50 ms | sequential p99 ms | ${CONNECTIONS} conn. p50 ms | ${CONNECTIONS} conn. p99 ms | req/s |`);
     console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (const route of ROUTES) {
+    for (const route of ROUTES.filter((r) => r.name.includes(process.env.BENCH_HTTP_ROUTES ?? ""))) {
       const seq = await sequential(port, route, total);
       if (!seq) {
         console.log(`| \`${route.name}\` | n/a | | | | |`);
