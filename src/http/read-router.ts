@@ -87,7 +87,7 @@ interface HttpErrorShape {
 function asHttpError(error: unknown): HttpErrorShape | null {
   if (typeof error !== "object" || error === null) return null;
   const { status, getResponse } = error as { status?: unknown; getResponse?: unknown };
-  const valid = typeof getResponse === "function" && typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599;
+  const valid = typeof getResponse === "function" && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599;
   return valid ? (error as HttpErrorShape) : null;
 }
 
