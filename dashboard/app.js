@@ -124,16 +124,20 @@ function FilterInput({ id, label, placeholder, value, onCommit }) {
 }
 
 // ---- run list -------------------------------------------------------------------------------------------------------
+const PAGE_SIZE = 50;
 function RunList({ query, setQuery }) {
-  const params = new URLSearchParams({ limit: "50" });
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (query.q) params.set("q", query.q);
   if (query.status) params.set("status", query.status);
   if (query.agent) params.set("agent", query.agent);
   if (query.thread) params.set("thread", query.thread);
   for (const pair of query.metadata.split(/[,;]\s*/).filter(Boolean)) params.append("metadata", pair.trim());
+  if (query.before) params.set("before", query.before);
   const [{ data, error }] = usePolled(`runs?${params}`, () => true);
+  // A new filter starts again from the newest run; `trail` holds the cursors of the newer pages.
+  const filter = (changes) => setQuery({ ...query, ...changes, before: "", trail: [] });
   const field = (key, label, placeholder) =>
-    html`<${FilterInput} id=${key} label=${label} placeholder=${placeholder} value=${query[key]} onCommit=${(value) => setQuery({ ...query, [key]: value })} />`;
+    html`<${FilterInput} id=${key} label=${label} placeholder=${placeholder} value=${query[key]} onCommit=${(value) => filter({ [key]: value })} />`;
   const runs = data?.runs ?? [];
   const waiting = runs.filter((r) => WAITING.has(r.status)).length;
   // A child run follows its parent when both are on the page.
@@ -146,11 +150,11 @@ function RunList({ query, setQuery }) {
   };
   runs.filter((r) => !r.parent_run_id || !byId.has(r.parent_run_id)).forEach(place);
   return html`
-    <header><h1>Dendrux Dashboard</h1><span class="muted" data-testid="total">${data ? `${count(data.total)} runs` : ""}</span></header>
+    <header><h1>Dendrux Dashboard</h1><span class="muted" data-testid="total">${data ? `${count(data.total)}${data.total_capped ? "+" : ""} runs` : ""}</span></header>
     ${waiting ? html`<div class="banner" data-testid="banner">${waiting} run(s) waiting on client</div>` : null}
     <div class="filters">
       ${field("q", "Run id", "Run id…")}
-      <select id="status" aria-label="Status" value=${query.status} onChange=${(e) => setQuery({ ...query, status: e.currentTarget.value })}>
+      <select id="status" aria-label="Status" value=${query.status} onChange=${(e) => filter({ status: e.currentTarget.value })}>
         <option value="">All statuses</option>
         ${Object.entries(STATUS).map(([v, l]) => html`<option value=${v}>${l}</option>`)}
       </select>
@@ -177,7 +181,13 @@ function RunList({ query, setQuery }) {
           </tr>`,
         )}
       </tbody>
-    </table>`;
+    </table>
+    <div class="pager">
+      ${query.before ? html`<button data-testid="newer" onClick=${() => setQuery({ ...query, before: query.trail.at(-1) ?? "", trail: query.trail.slice(0, -1) })}>← Newer</button>` : null}
+      ${runs.length === PAGE_SIZE
+        ? html`<button data-testid="older" onClick=${() => setQuery({ ...query, before: runs[runs.length - 1].run_id, trail: [...query.trail, query.before] })}>Older →</button>`
+        : null}
+    </div>`;
 }
 
 // ---- timeline ---------------------------------------------------------------------------------------------------------
@@ -469,7 +479,7 @@ function parseRoute(hash) {
 
 function App() {
   const [route, setRoute] = useState(parseRoute(location.hash));
-  const [query, setQuery] = useState({ q: "", status: "", agent: "", thread: "", metadata: "" });
+  const [query, setQuery] = useState({ q: "", status: "", agent: "", thread: "", metadata: "", before: "", trail: [] });
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash));
     window.addEventListener("hashchange", onHash);

@@ -38,6 +38,7 @@ Commands that read never create a database: a missing SQLite file is an error.`,
 
   -n, --limit N          rows to show (default 20, at most 1000)
       --offset N         rows to skip (default 0)
+      --before RUN_ID    the page after this run (the last id of the previous page); fast at any depth
   -s, --status STATUS    one of pending, running, waiting_client_tool, waiting_human_input, waiting_approval,
                          success, error, cancelled, max_iterations (repeat or comma-separate for several)
   -a, --agent NAME       agent name
@@ -128,6 +129,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
           ...DB_OPTION,
           limit: { type: "string", short: "n" },
           offset: { type: "string" },
+          before: { type: "string" },
           status: { type: "string", short: "s", multiple: true },
           agent: { type: "string", short: "a" },
           tenant: { type: "string", short: "t" },
@@ -143,6 +145,7 @@ export async function main(argv: readonly string[], out: Output = makeOutput(), 
             db: values.db as string | undefined,
             limit: integer("limit", values.limit as string | undefined, 20, "runs"),
             offset: integer("offset", values.offset as string | undefined, 0, "runs"),
+            ...(values.before !== undefined ? { before: values.before as string } : {}),
             status: (values.status as string[] | undefined) ?? [],
             ...(values.agent !== undefined ? { agent: values.agent as string } : {}),
             ...(values.tenant !== undefined ? { tenant: values.tenant as string } : {}),

@@ -1,13 +1,14 @@
 import { eventJson, pauseJson, runDetailJson, runSummaryJson, toolInvocationJson, traceJson } from "../http/wire.js";
 import type { ListRunsOptions, MetadataFilter } from "../store/run-store.js";
 import type { PausePair, StoredEvent, TraceEntry } from "../store/records.js";
+import { ValidationError } from "../errors/validation-error.js";
 import { RunStatus } from "../types/run-status.js";
 import { RunStore } from "../store/run-store.js";
 import { type Output, UsageError, printTable, resolveDatabaseUrl } from "./cli-context.js";
 
-/** A read-only store on the command's database. */
+/** A read-only store on the command's database; one command at a time, so its reads need no threads of their own. */
 function openReadStore(db: string | undefined, pollIntervalMs?: number): RunStore {
-  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+  return RunStore.fromDatabaseUrl(resolveDatabaseUrl(db), { readOnly: true, listConnections: 0, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
 }
 
 const STATUSES: readonly string[] = Object.values(RunStatus);
@@ -17,6 +18,8 @@ export interface RunsCommandOptions {
   readonly db?: string;
   readonly limit: number;
   readonly offset: number;
+  /** Keyset pagination: runs after this one (newest first). */
+  readonly before?: string;
   readonly status?: readonly string[];
   readonly tenant?: string;
   readonly agent?: string;
@@ -90,6 +93,7 @@ export async function runsCommand(options: RunsCommandOptions, out: Output): Pro
   const query: ListRunsOptions = {
     limit: Math.min(Math.max(1, options.limit), 1000),
     offset: Math.max(0, options.offset),
+    ...(options.before !== undefined ? { before: options.before } : {}),
     ...(options.status && options.status.length > 0 ? { status: parseStatuses(options.status) } : {}),
     ...(options.tenant ? { tenantId: options.tenant } : {}),
     ...(options.agent ? { agentName: options.agent } : {}),
@@ -97,7 +101,13 @@ export async function runsCommand(options: RunsCommandOptions, out: Output): Pro
     ...(options.since !== undefined ? { startedAfter: parseSince(options.since) } : {}),
   };
   await using store = openReadStore(options.db);
-  const runs = await store.listRuns(query);
+  let runs: Awaited<ReturnType<RunStore["listRuns"]>>;
+  try {
+    runs = await store.listRuns(query);
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === "before") throw new UsageError(`--before ${JSON.stringify(options.before)}: no run with this id.`, "runs");
+    throw error;
+  }
   if (options.json) {
     out.json(runs.map(runSummaryJson));
     return 0;
@@ -121,6 +131,7 @@ export async function runsCommand(options: RunsCommandOptions, out: Output): Pro
     ];
   });
   printTable(out, ["ID", "Agent", "Status", "Iters", "Tokens", "Cost", "Model", "Created"], rows);
+  if (runs.length === query.limit) out.line(out.colors.dim(`older: dendrux runs --before ${runs[runs.length - 1]!.runId} (with the same filters)`));
   return 0;
 }
 

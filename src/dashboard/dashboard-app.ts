@@ -6,7 +6,7 @@ import { Hono, type Context } from "hono";
 import type { Agent } from "../agent/agent.js";
 import { DendruxError } from "../errors/dendrux-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import type { MetadataFilter, RunFilters, RunStore } from "../store/run-store.js";
+import type { MetadataFilter, RunCount, RunFilters, RunStore } from "../store/run-store.js";
 import { RunStatus, isTerminalStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
 import { parseDecisions, parseInput, parseToolResults, submitDecisions } from "./actions.js";
@@ -44,6 +44,8 @@ export interface DashboardAppOptions {
   readonly staticDir?: URL;
 }
 
+/** The run list counts `total` exactly up to this many runs; beyond, `total` is this and `total_capped` is true. */
+const EXACT_TOTAL_UP_TO = 10_000;
 const STATIC: Record<string, string> = { "/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/app.css": "app.css" };
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", mjs: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
@@ -174,9 +176,18 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
       ...(c.req.query("q") ? { runIdPrefix: c.req.query("q")!.trim().toUpperCase() } : {}),
       ...(Object.keys(metadata).length > 0 ? { metadataFilter: metadata } : {}),
     };
-    const [runs, total] = await Promise.all([store.listRuns({ ...filters, limit, offset }), store.countRuns(filters)]);
+    const before = c.req.query("before") || undefined;
+    let runs: Awaited<ReturnType<RunStore["listRuns"]>>;
+    let total: RunCount;
+    try {
+      [runs, total] = await Promise.all([store.listRuns({ ...filters, limit, offset, before }), store.countRuns(filters, { upTo: EXACT_TOTAL_UP_TO })]);
+    } catch (error) {
+      if (error instanceof ValidationError) return c.json({ detail: error.message, field: error.field }, 422);
+      throw error;
+    }
     const pauses = await store.countPauses(runs.map((r) => r.runId));
-    return c.json({ runs: runs.map((r) => runItemJson(r, pauses[r.runId] ?? 0)), total });
+    const body = { runs: runs.map((r) => runItemJson(r, pauses[r.runId] ?? 0)), total: total.count };
+    return c.json(total.exact ? body : { ...body, total_capped: true });
   });
 
   const notFound = (c: Context, runId: string) => c.json({ detail: `Run '${runId}' not found.` }, 404);

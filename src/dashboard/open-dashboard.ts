@@ -36,7 +36,8 @@ export async function openDashboard(options: DashboardOptions): Promise<Dashboar
   const target = parseDatabaseUrl(options.databaseUrl);
   const dialect = createDialect(target);
   const db = await openPrepared(dialect);
-  const store = RunStore.fromKysely(db, dialect.kind);
+  // Reads get their own store (read threads on a SQLite file, LISTEN on PostgreSQL); an in-memory database has one connection to share.
+  const store = target.kind === "sqlite" && target.memory ? RunStore.fromKysely(db, dialect.kind) : RunStore.fromDatabaseUrl(options.databaseUrl);
   const writes = new SqlPersistence(db, dialect.adapter, databaseIdentity(target), false);
   const app = makeDashboardApp({
     store,

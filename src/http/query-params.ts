@@ -1,3 +1,5 @@
+import { ValidationError } from "../errors/validation-error.js";
+
 /**
  * Query-string validation with the reference's rules (pydantic lax mode) and
  * its 422 error shapes. Errors accumulate in parameter order.
@@ -127,4 +129,21 @@ export class ParamsInvalid extends Error {
 /** Throws `ParamsInvalid` when any parameter was refused. */
 export function checked(q: QueryReader): void {
   if (q.errors.length > 0) throw new ParamsInvalid(q.errors);
+}
+
+/**
+ * Runs a store read whose `ValidationError` on `field` is the caller's
+ * parameter `param` (a `before` that names no run): that error answers 422
+ * like any refused parameter; every other error passes through.
+ */
+export async function readChecked<T>(q: QueryReader, field: string, param: string, input: string | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === field) {
+      q.fail({ type: "value_error", loc: ["query", param], msg: `Value error, ${error.message}`, input: input ?? null });
+      checked(q);
+    }
+    throw error;
+  }
 }

@@ -1,12 +1,13 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { ValidationError } from "../errors/validation-error.js";
 import type { RunScope } from "../store/run-scope.js";
 import type { RunStore } from "../store/run-store.js";
 import { validateMetadataFilter } from "../store/run-store.js";
 import { validateScope } from "../store/run-scope.js";
 import type { RunStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
-import { checked, ParamsInvalid, parseLastEventId, QueryReader } from "./query-params.js";
+import { checked, ParamsInvalid, parseLastEventId, QueryReader, readChecked } from "./query-params.js";
 import { toSseFrame } from "./sse.js";
 import { sseResponse } from "./sse-response.js";
 import { registerThreadRoutes } from "./thread-routes.js";
@@ -16,7 +17,8 @@ import { eventJson, llmCallJson, pauseJson, runDetailJson, runSummaryJson, toolI
  * What `authorize` returns: nothing (or `true`) lets the request through
  * unscoped; a `RunScope` lets it through and limits every read to runs in the
  * scope; `false` refuses it with 403. Throwing an `HTTPException` answers with
- * its status.
+ * its status (recognised by shape, so an `HTTPException` from another
+ * installed copy of `hono` works too).
  */
 export type AuthorizeResult = RunScope | boolean | null | undefined | void;
 
@@ -33,13 +35,23 @@ export interface ReadRouterOptions {
    * at connect). Return a scope to limit what the request can read (a run
    * outside it answers exactly like a missing run), `false` to refuse (403),
    * nothing to allow. Throw an `HTTPException` to answer with its status,
-   * `{"detail": message}` and its response's headers.
+   * `{"detail": message}` and its response's headers. Any error with a
+   * numeric `status` and a `getResponse()` method counts as one, so it works
+   * whichever copy of `hono` the app installed.
    */
   readonly authorize: (c: Context) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Accept `?metadata.<key>=<value>` on `/runs` (string values). @default false */
   readonly metadataFilter?: boolean;
   /** Add `metadata` (the run's `metadata`) to run summaries and details. @default false */
   readonly includeMetadata?: boolean;
+  /**
+   * `/runs` counts `total` exactly up to this many matching runs; beyond it
+   * `total` is this number and `"total_capped": true` is added, so a page over
+   * millions of runs costs the same as one over thousands. `Infinity` always
+   * counts exactly (the reference's behaviour, a full count per page).
+   * @default 10000
+   */
+  readonly exactTotalUpTo?: number;
   /** SSE idle time before a `: keepalive` comment. @default 15000 */
   readonly keepaliveMs?: number;
   /**
@@ -49,7 +61,7 @@ export interface ReadRouterOptions {
   readonly onError?: (error: unknown, c: Context) => void;
 }
 
-const DEFAULTS = { metadataFilter: false, includeMetadata: false, keepaliveMs: 15_000 } as const;
+const DEFAULTS = { metadataFilter: false, includeMetadata: false, keepaliveMs: 15_000, exactTotalUpTo: 10_000 } as const;
 const REASON: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
@@ -65,6 +77,20 @@ const REASON: Record<number, string> = {
 
 const defaultOnError = (error: unknown) => logger.warn("Read router: unhandled error answered 500", error);
 
+/** An error that carries its HTTP answer (Hono's `HTTPException`, from any installed copy of `hono`), recognised by shape. */
+interface HttpErrorShape {
+  readonly status: number;
+  readonly message: string;
+  readonly res?: Response;
+}
+
+function asHttpError(error: unknown): HttpErrorShape | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { status, getResponse } = error as { status?: unknown; getResponse?: unknown };
+  const valid = typeof getResponse === "function" && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599;
+  return valid ? (error as HttpErrorShape) : null;
+}
+
 /**
  * The read API over HTTP: runs, their events (with a cursor and live over
  * SSE), LLM calls, tool calls, traces and pauses, with the reference's paths,
@@ -79,6 +105,10 @@ export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> 
   const { store, authorize } = options;
   if (!store || typeof authorize !== "function") throw new TypeError("makeReadRouter needs { store, authorize }.");
   const config = { ...DEFAULTS, onError: defaultOnError, ...options };
+  const upTo = config.exactTotalUpTo;
+  if (upTo !== Infinity && (!Number.isSafeInteger(upTo) || upTo < 1)) {
+    throw new ValidationError({ field: "exactTotalUpTo", message: "exactTotalUpTo must be an integer ≥ 1 or Infinity." });
+  }
   const app = new Hono<ReadRouterEnv>();
   const report = (error: unknown, c: Context) => {
     try {
@@ -90,13 +120,14 @@ export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> 
 
   app.onError((error, c) => {
     if (error instanceof ParamsInvalid) return c.json({ detail: error.errors }, 422);
-    if (error instanceof HTTPException) {
-      const headers = new Headers(error.res?.headers);
+    const http = asHttpError(error);
+    if (http) {
+      const headers = new Headers(http.res?.headers);
       headers.delete("content-type");
       headers.delete("content-length");
-      const detail = error.message || REASON[error.status] || "Error";
+      const detail = (typeof http.message === "string" && http.message) || REASON[http.status] || "Error";
       headers.set("content-type", "application/json");
-      return new Response(JSON.stringify({ detail }), { status: error.status, headers });
+      return new Response(JSON.stringify({ detail }), { status: http.status, headers });
     }
     report(error, c);
     return c.text("Internal Server Error", 500);
@@ -125,6 +156,7 @@ export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> 
     const startedBefore = q.datetime("started_before");
     const limit = q.int("limit", { default: 50, ge: 1, le: 1000 });
     const offset = q.int("offset", { default: 0, ge: 0 });
+    const before = q.string("before");
     let metadataFilter: Record<string, string> | undefined;
     if (config.metadataFilter) {
       const raw = q.prefixed("metadata.");
@@ -138,9 +170,12 @@ export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> 
     }
     checked(q);
     const filters = { status, agentName, parentRunId, tenantId, startedAfter, startedBefore, metadataFilter, scope: c.var.scope };
-    const items = await store.listRuns({ ...filters, limit, offset });
-    const total = await store.countRuns(filters);
-    return c.json({ items: items.map(summaryJson), total, limit, offset });
+    const [items, total] = await Promise.all([
+      readChecked(q, "before", "before", before, () => store.listRuns({ ...filters, limit, offset, before })),
+      upTo === Infinity ? store.countRuns(filters).then((count) => ({ count, exact: true })) : store.countRuns(filters, { upTo }),
+    ]);
+    const body = { items: items.map(summaryJson), total: total.count, limit, offset };
+    return c.json(total.exact ? body : { ...body, total_capped: true });
   });
 
   /** Path check, then the run must exist inside the scope, else the same 404 as a missing run. */

@@ -1,8 +1,7 @@
 import type { Context, Hono } from "hono";
-import { ValidationError } from "../errors/validation-error.js";
 import { ThreadCursor } from "../store/live/thread-cursor.js";
 import type { RunStore } from "../store/run-store.js";
-import { checked, QueryReader } from "./query-params.js";
+import { checked, QueryReader, readChecked } from "./query-params.js";
 import type { ReadRouterEnv } from "./read-router.js";
 import { toThreadSseFrame } from "./sse.js";
 import { sseResponse } from "./sse-response.js";
@@ -28,16 +27,8 @@ export function registerThreadRoutes(app: Hono<ReadRouterEnv>, deps: ThreadRoute
     const limit = q.int("limit", { default: 50, ge: 1, le: 1000 })!;
     const before = q.string("before");
     checked(q);
-    try {
-      const items = await store.getThread(threadId, { limit, before, scope: c.var.scope });
-      return c.json({ items: items.map(threadTurnJson), next_before: items.length === limit ? items[0]!.runId : null });
-    } catch (error) {
-      if (error instanceof ValidationError && error.field === "before") {
-        q.fail({ type: "value_error", loc: ["query", "before"], msg: `Value error, ${error.message}`, input: before ?? null });
-        checked(q);
-      }
-      throw error;
-    }
+    const items = await readChecked(q, "before", "before", before, () => store.getThread(threadId, { limit, before, scope: c.var.scope }));
+    return c.json({ items: items.map(threadTurnJson), next_before: items.length === limit ? items[0]!.runId : null });
   });
 
   app.get("/threads/:threadId/summary", async (c) => {

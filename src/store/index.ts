@@ -4,10 +4,12 @@
  */
 export { RunStore, validateMetadataFilter } from "./run-store.js";
 export type {
+  CountRunsOptions,
   GetThreadOptions,
   ListRunsOptions,
   MetadataFilter,
   PageOptions,
+  RunCount,
   RunFilters,
   RunScope,
   RunStoreOptions,

@@ -9,8 +9,28 @@ export function readCost(value: unknown): number | null {
   return quantizeCost(value);
 }
 
+/** The `agent_runs` columns a `RunSummary` is made of: lists read only these (not inputs, outputs or pause data). */
+export const SUMMARY_COLUMNS = [
+  "id",
+  "agent_name",
+  "status",
+  "created_at",
+  "updated_at",
+  "iteration_count",
+  "total_input_tokens",
+  "total_output_tokens",
+  "total_cache_read_tokens",
+  "total_cache_creation_tokens",
+  "total_cost_usd",
+  "model",
+  "parent_run_id",
+  "delegation_level",
+  "total_reasoning_tokens",
+  "meta",
+] as const satisfies readonly (keyof AgentRunsRow)[];
+
 /** The one place rows (snake_case, engine-specific types) become records. */
-export function toRunSummary(a: StoreAdapter, r: AgentRunsRow): RunSummary {
+export function toRunSummary(a: StoreAdapter, r: Pick<AgentRunsRow, (typeof SUMMARY_COLUMNS)[number]>): RunSummary {
   return {
     runId: r.id,
     agentName: r.agent_name,

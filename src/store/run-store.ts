@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type Expression, type Kysely, PostgresAdapter, type SqlBool, sql } from "kysely";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -14,18 +15,20 @@ import { EventHub, type PushSource, type ThreadEvent } from "./live/event-hub.js
 import { EVENTS_CHANNEL } from "./live/event-signals.js";
 import { ThreadCursor } from "./live/thread-cursor.js";
 import type { LLMCall, PausePair, RunDetail, RunSummary, StoredEvent, ThreadSummary, ThreadTurn, ToolInvocation, TraceEntry } from "./records.js";
-import { toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
+import { SUMMARY_COLUMNS, toLlmCall, toRunDetail, toRunSummary, toStoredEvent, toToolInvocation, toTraceEntry } from "./rows.js";
 import { type MetadataFilter, type RunScope, scopeKey, scopePredicates, validateMetadataFilter, validateScope } from "./run-scope.js";
 import type { Database } from "./schema.js";
 import { SqlPersistence } from "./sql-persistence.js";
 import { kyselyIdentity, RUN_STORE_BRAND } from "./store-source.js";
 import { readThread, readThreadRunIds, readThreadSummary } from "./thread-queries.js";
+import { olderThan } from "./run-cursor.js";
 
 export { validateMetadataFilter };
 export type { MetadataFilter, RunScope };
 
 const MAX_LIMIT = 1000;
 const DEFAULT_POLL_MS = 500;
+const DEFAULT_LIST_CONNECTIONS = Math.max(2, Math.min(4, availableParallelism()));
 
 export interface RunFilters {
   /** One status or any of several; `[]` matches nothing. */
@@ -48,8 +51,30 @@ export interface RunFilters {
 export interface ListRunsOptions extends RunFilters {
   /** Clamped to 1..1000. @default 50 */
   readonly limit?: number;
-  /** @default 0 */
+  /** Rows skipped (after `before`, when both are given); prefer `before` for deep pages. @default 0 */
   readonly offset?: number;
+  /**
+   * Keyset pagination: only runs after this one in the newest-first order
+   * (pass the last run id of the previous page). Stable while runs are added
+   * and across equal `created_at`, and as fast on page 1,000 as on page 1.
+   * @throws ValidationError (field `before`) when no run with this id exists (in `scope`).
+   */
+  readonly before?: string;
+}
+
+export interface CountRunsOptions {
+  /**
+   * Count at most this many runs: the count stays exact up to `upTo`; beyond
+   * it the result is `{ count: upTo, exact: false }` ("more than `upTo`"), at
+   * the cost of reading `upTo + 1` index entries instead of every match.
+   */
+  readonly upTo: number;
+}
+
+/** A count that may stop early: `exact: false` means "more than `count`". */
+export interface RunCount {
+  readonly count: number;
+  readonly exact: boolean;
 }
 
 export interface PageOptions {
@@ -108,6 +133,17 @@ export interface RunStoreOptions {
    * (`new Agent({ store })`) so they all share that one pool.
    */
   readonly databaseOptions?: DatabaseOptions;
+  /**
+   * How many connections of their own the reads that can be slow get
+   * (`listRuns`, `countRuns`, `getThread`, `threadSummary`), so such a query
+   * delays only its own caller: reads of one run and live streams go on
+   * while it runs. On a SQLite file each is a worker thread with its own
+   * read-only connection, which keeps the query off the event loop; on
+   * PostgreSQL they are a second pool. `0` shares the main connection (on
+   * SQLite: runs them on the event-loop thread).
+   * @default the number of CPU cores, at least 2 and at most 4
+   */
+  readonly listConnections?: number;
 }
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
@@ -128,6 +164,7 @@ export class RunStore implements AsyncDisposable {
   /** @internal Engine and location without secrets: runs link to a parent only within one identity. */
   readonly identity: string;
   readonly #db: () => Promise<Kysely<Database>>;
+  readonly #slowDb: (() => Promise<Kysely<Database> | null>) | null;
   readonly #adapter: StoreAdapter;
   readonly #owned: boolean;
   readonly #readOnly: boolean;
@@ -136,16 +173,19 @@ export class RunStore implements AsyncDisposable {
   readonly #scopes = new Map<string, RunScope | undefined>();
   #opened: Promise<Kysely<Database>> | null = null;
   #writes: Promise<Persistence> | null = null;
+  #slow: Promise<Kysely<Database> | null> | null = null;
   #hub: EventHub | null = null;
   #closed = false;
 
   private constructor(
     db: () => Promise<Kysely<Database>>,
+    slowDb: (() => Promise<Kysely<Database> | null>) | null,
     adapter: StoreAdapter,
     at: { readonly owned: boolean; readonly identity: string; readonly listenUrl: string | null },
     options: RunStoreOptions,
   ) {
     this.#db = db;
+    this.#slowDb = slowDb;
     this.#adapter = adapter;
     this.#owned = at.owned;
     this.identity = at.identity;
@@ -168,8 +208,13 @@ export class RunStore implements AsyncDisposable {
     const target = parseDatabaseUrl(url);
     const databaseOptions = options.databaseOptions === undefined ? undefined : validateDatabaseOptions(options.databaseOptions);
     const dialect = createDialect(target, { readOnly: options.readOnly === true, ...(databaseOptions ? { databaseOptions } : {}) });
+    const connections = options.listConnections ?? DEFAULT_LIST_CONNECTIONS;
+    if (!Number.isSafeInteger(connections) || connections < 0) {
+      throw new ValidationError({ field: "listConnections", message: "listConnections must be an integer ≥ 0." });
+    }
     return new RunStore(
       () => openPrepared(dialect),
+      () => dialect.createSlowReadKysely(connections),
       dialect.adapter,
       { owned: true, identity: databaseIdentity(target), listenUrl: target.kind === "postgres" ? target.connectionString : null },
       options,
@@ -194,6 +239,7 @@ export class RunStore implements AsyncDisposable {
     }
     return new RunStore(
       async () => db,
+      null,
       detected === "sqlite" ? sqliteAdapter : postgresAdapter,
       { owned: false, identity: kyselyIdentity(db), listenUrl: detected === "postgres" ? listenUrl : null },
       options,
@@ -234,6 +280,13 @@ export class RunStore implements AsyncDisposable {
       this.#opened = opening;
     }
     return this.#opened;
+  }
+
+  /** The connection for reads that can be slow: their own connections where there are some, else the main one. */
+  async #slowConn(): Promise<Kysely<Database>> {
+    const main = await this.#conn();
+    this.#slow ??= this.#slowDb?.() ?? Promise.resolve(null);
+    return (await this.#slow) ?? main;
   }
 
   #filters(filters: RunFilters): Expression<SqlBool>[] {
@@ -280,24 +333,43 @@ export class RunStore implements AsyncDisposable {
     return sql<SqlBool>`agent_run_id IN (SELECT id FROM agent_runs WHERE ${sql.join(predicates, sql` AND `)})`;
   }
 
+  /** Newest first (`created_at`, then `id`, descending). Page with `before` (or `offset`). */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const where = this.#filters(options);
     const limit = clampLimit(options.limit ?? 50)!;
     const offset = Math.max(0, Math.trunc(options.offset ?? 0));
-    const db = await this.#conn();
-    let query = db.selectFrom("agent_runs").selectAll();
+    const db = await this.#slowConn();
+    if (options.before !== undefined) {
+      const scope = scopePredicates(this.#adapter, validateScope(options.scope));
+      where.push(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
+    }
+    let query = db.selectFrom("agent_runs").select(SUMMARY_COLUMNS);
     for (const w of where) query = query.where(w);
     const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
     return rows.map((r) => toRunSummary(this.#adapter, r));
   }
 
-  async countRuns(filters: RunFilters = {}): Promise<number> {
+  /**
+   * How many runs match. With `{ upTo }`, counts at most `upTo` of them and
+   * says whether the figure is exact, so a count over millions of runs stays
+   * as cheap as reading `upTo + 1` index entries.
+   * @throws ValidationError when `upTo` is not an integer ≥ 1.
+   */
+  countRuns(filters?: RunFilters): Promise<number>;
+  countRuns(filters: RunFilters, options: CountRunsOptions): Promise<RunCount>;
+  async countRuns(filters: RunFilters = {}, options?: CountRunsOptions): Promise<number | RunCount> {
     const where = this.#filters(filters);
-    const db = await this.#conn();
-    let query = db.selectFrom("agent_runs").select((eb) => eb.fn.countAll().as("n"));
-    for (const w of where) query = query.where(w);
-    const row = await query.executeTakeFirst();
-    return Number(row?.n ?? 0);
+    const upTo = options?.upTo;
+    if (options !== undefined && (!Number.isSafeInteger(upTo) || upTo! < 1)) throw new ValidationError({ field: "upTo", message: "upTo must be an integer ≥ 1." });
+    const db = await this.#slowConn();
+    let matching = db.selectFrom("agent_runs").select(sql<number>`1`.as("one"));
+    for (const w of where) matching = matching.where(w);
+    // Capped: the newest `upTo + 1` matches, read in the list's own index order, so the cost is bounded by `upTo`.
+    const counted = upTo === undefined ? matching : matching.orderBy("created_at", "desc").orderBy("id", "desc").limit(upTo + 1);
+    const row = await db.selectFrom(counted.as("matching")).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const n = Number(row?.n ?? 0);
+    if (upTo === undefined) return n;
+    return n > upTo ? { count: upTo, exact: false } : { count: n, exact: true };
   }
 
   /** The run, or `null` when there is none (or it is outside `scope`). */
@@ -350,7 +422,7 @@ export class RunStore implements AsyncDisposable {
           const row = await db.selectFrom("run_events").select((eb) => eb.fn.max("sequence_index").as("m")).where("agent_run_id", "=", runId).executeTakeFirst();
           return row?.m === null || row?.m === undefined ? -1 : Number(row.m);
         },
-        threadRuns: async (threadId, key) => readThreadRunIds(await this.#conn(), this.#adapter, threadId, this.#scopes.get(key)),
+        threadRuns: async (threadId, key) => readThreadRunIds(await this.#slowConn(), this.#adapter, threadId, this.#scopes.get(key)),
         threadOf: async (runId) => {
           const db = await this.#conn();
           const row = await db.selectFrom("agent_runs").select("meta").where("id", "=", runId).executeTakeFirst();
@@ -382,7 +454,7 @@ export class RunStore implements AsyncDisposable {
    */
   async getThread(threadId: string, options: GetThreadOptions = {}): Promise<ThreadTurn[]> {
     checkThreadId(threadId);
-    return readThread(await this.#conn(), this.#adapter, threadId, {
+    return readThread(await this.#slowConn(), this.#adapter, threadId, {
       limit: clampLimit(options.limit ?? 50)!,
       before: options.before,
       deanonymize: options.deanonymize === true,
@@ -393,7 +465,7 @@ export class RunStore implements AsyncDisposable {
   /** Turns, statuses, tokens, cost and first/last activity of a thread, aggregated in SQL. */
   async threadSummary(threadId: string, options: ScopedOptions = {}): Promise<ThreadSummary> {
     checkThreadId(threadId);
-    return readThreadSummary(await this.#conn(), this.#adapter, threadId, validateScope(options.scope));
+    return readThreadSummary(await this.#slowConn(), this.#adapter, threadId, validateScope(options.scope));
   }
 
   /**
@@ -511,6 +583,7 @@ export class RunStore implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     await this.#hub?.close();
+    await (await this.#slow?.catch(() => null))?.destroy();
     if (this.#owned && this.#opened) await (await this.#opened.catch(() => null))?.destroy();
   }
 

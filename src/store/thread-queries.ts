@@ -1,9 +1,9 @@
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
-import { ValidationError } from "../errors/validation-error.js";
 import type { RunStatus } from "../types/run-status.js";
 import { quantizeCost } from "./dialect/json-values.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import type { ThreadSummary, ThreadTurn } from "./records.js";
+import { olderThan } from "./run-cursor.js";
 import { toRunSummary } from "./rows.js";
 import { type RunScope, scopePredicates } from "./run-scope.js";
 import type { Database } from "./schema.js";
@@ -27,13 +27,7 @@ export async function readThread(
   options: { limit: number; before: string | undefined; deanonymize: boolean; scope: RunScope | undefined },
 ): Promise<ThreadTurn[]> {
   const where = threadWhere(adapter, threadId, options.scope);
-  if (options.before !== undefined) {
-    let anchorQuery = db.selectFrom("agent_runs").select(["id", "created_at"]).where("id", "=", String(options.before));
-    for (const w of where) anchorQuery = anchorQuery.where(w);
-    const anchor = await anchorQuery.executeTakeFirst();
-    if (!anchor) throw new ValidationError({ field: "before", message: `before must be a run of thread ${JSON.stringify(threadId)}.` });
-    where.push(sql<SqlBool>`(created_at < ${anchor.created_at} OR (created_at = ${anchor.created_at} AND id < ${anchor.id}))`);
-  }
+  if (options.before !== undefined) where.push(await olderThan(db, String(options.before), where, `before must be a run of thread ${JSON.stringify(threadId)}.`));
   let query = db.selectFrom("agent_runs").selectAll();
   for (const w of where) query = query.where(w);
   const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).execute();

@@ -228,6 +228,19 @@ describeEachBackend("dendrux CLI over real runs", (backend) => {
     ]);
   });
 
+  it("--before pages newest first and a full page names the next cursor; an unknown cursor is a usage error", async () => {
+    const page = await inProcess("runs", ...db(), "-n", "2");
+    const lines = page.stdout.trim().split("\n");
+    expect(lines.slice(1, 3).map((l) => l.split("\t")[0])).toEqual([other, client]);
+    expect(lines[3]).toBe(`older: dendrux runs --before ${client} (with the same filters)`);
+    const next = await inProcess("runs", ...db(), "-n", "2", "--before", client, "--json");
+    expect((JSON.parse(next.stdout) as { run_id: string }[]).map((r) => r.run_id)).toEqual([approval, done]);
+    const last = await inProcess("runs", ...db(), "-n", "5", "--before", approval);
+    expect(last.stdout.trim().split("\n").slice(1)).toHaveLength(1); // one row, and no cursor: the list ends here
+    const bad = await inProcess("runs", ...db(), "--before", "01NOPE");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining(`--before "01NOPE": no run with this id.`)]);
+  });
+
   it("traces shows the assistant's tool calls with arguments, the results and the pauses", async () => {
     const finished = await cli(env(), "traces", ...db(), done);
     expect(finished.code).toBe(0);

@@ -83,6 +83,20 @@ describeEachBackend("dashboard API", (backend) => {
     expect((await get("/api/runs?limit=999")).body.runs).toHaveLength(4);
   });
 
+  it("pages the run list with before=<run id>; the total stays the filter's", async () => {
+    const all = (await get("/api/runs")).body.runs.map((r: { run_id: string }) => r.run_id);
+    const first = await get("/api/runs?limit=3");
+    expect(first.body.runs.map((r: { run_id: string }) => r.run_id)).toEqual(all.slice(0, 3));
+    const next = await get(`/api/runs?limit=3&before=${all[2]}`);
+    expect(next.body).toMatchObject({ total: 4 });
+    expect(Object.keys(next.body)).toEqual(["runs", "total"]);
+    expect(next.body.runs.map((r: { run_id: string }) => r.run_id)).toEqual(all.slice(3));
+    expect(await get("/api/runs?before=01NOPE")).toEqual({
+      status: 422,
+      body: { detail: "before must be the id of a run (the last run of the previous page).", field: "before" },
+    });
+  });
+
   it("builds the run timeline", async () => {
     const { body } = await get(`/api/runs/${finished}`);
     expect(Object.keys(body)).toEqual(["summary", "nodes", "system_prompt", "messages_by_iteration", "delegation"]);

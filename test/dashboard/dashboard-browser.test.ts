@@ -10,6 +10,7 @@ import { FakeVendor } from "../support/fake-vendor.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
 import { describeRequiring } from "../support/requirements.js";
 import { listen } from "../support/http.js";
+import { insertRuns } from "../support/many-runs.js";
 import { add, readRange } from "../support/tools.js";
 
 const missing = chromiumMissing("the dashboard test");
@@ -131,6 +132,28 @@ describeEachBackend("dashboard in a real browser", (backend) =>
         await vendor.stop();
         await wired.cleanup();
       }
+    });
+
+    it("pages the run list 50 at a time with Older / Newer", async () => {
+      const base = Date.UTC(2025, 0, 1);
+      await insertRuns(database.url, Array.from({ length: 60 }, (_, i) => ({ id: `01BULK${String(i).padStart(20, "0")}`, createdAt: new Date(base + i * 1000), agentName: "Bulk" })));
+      const page = await browser.newPage();
+      page.on("dialog", (dialog) => void dialog.accept("s3cret"));
+      await page.goto(`${server.url}/`);
+      await page.fill("#agent", "Bulk");
+      await page.press("#agent", "Enter");
+      await page.getByTestId("total").filter({ hasText: "60 runs" }).waitFor();
+      const rows = page.locator("[data-testid=runs] tbody tr[data-run]");
+      await expect.poll(() => rows.count()).toBe(50);
+      expect(await rows.first().getAttribute("data-run")).toBe(`01BULK${String(59).padStart(20, "0")}`);
+      await page.getByTestId("older").click();
+      await expect.poll(() => rows.count()).toBe(10);
+      expect(await rows.first().getAttribute("data-run")).toBe(`01BULK${String(9).padStart(20, "0")}`);
+      expect(await page.getByTestId("older").count()).toBe(0);
+      await page.getByTestId("newer").click();
+      await expect.poll(() => rows.count()).toBe(50);
+      expect(await page.getByTestId("newer").count()).toBe(0);
+      await page.close();
     });
   }),
 );

@@ -90,13 +90,19 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
       expect(constraints.rows.map((r) => r.c).sort()).toEqual(EXPECTED_CONSTRAINTS);
       const indexes = await sql<{ d: string }>`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix_%' ORDER BY indexname`.execute(db);
       expect(indexes.rows.map((r) => r.d.replace(" USING btree", "").replace(/public\./g, ""))).toEqual([
+        "CREATE INDEX ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
         "CREATE INDEX ix_agent_runs_created_at ON agent_runs (created_at)",
+        "CREATE INDEX ix_agent_runs_created_id ON agent_runs (created_at, id)",
         "CREATE UNIQUE INDEX ix_agent_runs_idempotency_key ON agent_runs (idempotency_key)",
         "CREATE INDEX ix_agent_runs_meta_jsonb ON agent_runs USING gin (((meta)::jsonb) jsonb_path_ops)",
+        "CREATE INDEX ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",
         "CREATE INDEX ix_agent_runs_parent_run_id ON agent_runs (parent_run_id)",
         "CREATE INDEX ix_agent_runs_retry_of_run_id ON agent_runs (retry_of_run_id)",
         "CREATE INDEX ix_agent_runs_status ON agent_runs (status)",
+        "CREATE INDEX ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
+        "CREATE INDEX ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",
         "CREATE INDEX ix_agent_runs_tenant_id ON agent_runs (tenant_id)",
+        "CREATE INDEX ix_agent_runs_thread_created ON agent_runs ((((meta)::jsonb -> 'thread_id'::text)), created_at, id)",
         "CREATE INDEX ix_llm_interactions_agent_run_id ON llm_interactions (agent_run_id)",
         "CREATE INDEX ix_react_traces_agent_run_id_order ON react_traces (agent_run_id, order_index)",
         "CREATE INDEX ix_run_events_agent_run_id_seq ON run_events (agent_run_id, sequence_index)",

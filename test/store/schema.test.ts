@@ -59,13 +59,19 @@ describeEachBackend("schema", (backend) => {
       const indexes = await inspect((db) => sql<{ n: string }>`SELECT indexname AS n FROM pg_indexes WHERE tablename = 'agent_runs' ORDER BY 1`.execute(db));
       expect(indexes.rows.map((r) => r.n)).toEqual([
         "agent_runs_pkey",
+        "ix_agent_runs_agent_created",
         "ix_agent_runs_created_at",
+        "ix_agent_runs_created_id",
         "ix_agent_runs_idempotency_key",
         "ix_agent_runs_meta_jsonb",
+        "ix_agent_runs_parent_created",
         "ix_agent_runs_parent_run_id",
         "ix_agent_runs_retry_of_run_id",
         "ix_agent_runs_status",
+        "ix_agent_runs_status_created",
+        "ix_agent_runs_tenant_created",
         "ix_agent_runs_tenant_id",
+        "ix_agent_runs_thread_created",
       ]);
     }
   });

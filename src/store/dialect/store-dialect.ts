@@ -39,4 +39,13 @@ export interface StoreDialect {
   createKysely(): Promise<Kysely<Database>>;
   /** Creates the schema if the engine allows it at runtime (SQLite), or checks it exists (PostgreSQL). */
   prepare(db: Kysely<Database>): Promise<void>;
+  /**
+   * Up to `connections` connections of their own for reads that can be slow
+   * (lists, counts, whole threads), so those queue apart from per-run reads
+   * and live streams and never block the event loop: on SQLite each is a
+   * worker thread (better-sqlite3 runs a query on the calling thread), on
+   * PostgreSQL a second pool. `null` for an in-memory database (nothing to
+   * share) or when `connections` is 0. Use it only after `prepare`.
+   */
+  createSlowReadKysely(connections: number): Promise<Kysely<Database> | null>;
 }

@@ -136,10 +136,19 @@ export const SQLITE_SCHEMA: readonly string[] = [
 
 /**
  * Our own additions, outside the reference's schema and safe for it to
- * ignore: an index for chat-thread queries, and one that makes a duplicate
- * event number in a run impossible.
+ * ignore. Each run-list filter has an index that ends in `(created_at, id)`,
+ * so a newest-first page is read in index order and stops after `limit` rows;
+ * a unique index makes a duplicate event number in a run impossible.
  */
 export const SQLITE_EXTRA_INDEXES: readonly string[] = [
-  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_id ON agent_runs (json_extract(meta, '$.thread_id'), created_at)",
+  // Replaced by ix_agent_runs_thread_created (which adds `id`, the tie-break of the newest-first order).
+  "DROP INDEX IF EXISTS ix_agent_runs_thread_id",
+  // The JSON type is part of the key, so a type-strict thread filter (and its count) is answered from the index alone.
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs (json_extract(meta, '$.thread_id'), json_type(meta, '$.thread_id'), created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_created_id ON agent_runs (created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",
   "CREATE UNIQUE INDEX IF NOT EXISTS ux_run_events_run_sequence ON run_events (agent_run_id, sequence_index)",
 ];

@@ -14,6 +14,8 @@ const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
 const TIMESTAMP_OID = 1114;
 const TIMESTAMPTZ_OID = 1184;
 const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
+/** Metadata keys with a btree index of their own (`ix_agent_runs_thread_created`). */
+const BTREE_METADATA_KEYS: ReadonlySet<string> = new Set(["thread_id"]);
 
 export const postgresAdapter: StoreAdapter = {
   kind: "postgres",
@@ -27,8 +29,20 @@ export const postgresAdapter: StoreAdapter = {
   },
   readBool: (value) => value === true || value === 1 || value === "t",
   metadataPredicate(filter): Expression<SqlBool> {
-    // One containment test; uses the GIN index on (meta::jsonb).
-    return sql<SqlBool>`(meta::jsonb @> ${JSON.stringify(filter)}::jsonb)`;
+    const parts: Expression<SqlBool>[] = [];
+    const contained: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(filter)) {
+      if (BTREE_METADATA_KEYS.has(key)) {
+        // The btree index's expression (a literal key), compared as jsonb so type and value must both match:
+        // a newest-first page is a range of that index.
+        parts.push(sql<SqlBool>`(meta::jsonb -> ${sql.lit(key)}) = ${JSON.stringify(value)}::jsonb`);
+      } else {
+        contained[key] = value;
+      }
+    }
+    // Every other key: one containment test, which uses the GIN index on (meta::jsonb).
+    if (Object.keys(contained).length > 0) parts.push(sql<SqlBool>`meta::jsonb @> ${JSON.stringify(contained)}::jsonb`);
+    return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
   },
   isTransient(error) {
     const code = String((error as { code?: string })?.code ?? "");
@@ -58,7 +72,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.#options = options;
   }
 
-  async createKysely(): Promise<Kysely<Database>> {
+  async createKysely(max?: number): Promise<Kysely<Database>> {
     let pg: typeof import("pg").default;
     try {
       pg = (await import("pg")).default;
@@ -68,7 +82,7 @@ export class PostgresStoreDialect implements StoreDialect {
     const o = this.#options;
     const pool = new pg.Pool({
       connectionString: this.#connectionString,
-      max: o.poolMax ?? 10,
+      max: max ?? o.poolMax ?? 10,
       ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMillis: o.idleTimeoutMs } : {}),
       ...(o.connectionTimeoutMs !== undefined ? { connectionTimeoutMillis: o.connectionTimeoutMs } : {}),
       ...(o.statementTimeoutMs ? { statement_timeout: o.statementTimeoutMs } : {}),
@@ -90,6 +104,11 @@ export class PostgresStoreDialect implements StoreDialect {
 
   prepare(db: Kysely<Database>): Promise<void> {
     return checkPostgresSchema(db);
+  }
+
+  /** A pool of its own, so slow reads queue there and never hold the connections per-run reads and streams need. */
+  async createSlowReadKysely(connections: number): Promise<Kysely<Database> | null> {
+    return connections < 1 ? null : this.createKysely(connections);
   }
 }
 

@@ -10,6 +10,7 @@ import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
 import { applyExtraIndexes } from "../../migrate.js";
+import { SqliteReadPoolDialect } from "./sqlite-read-pool.js";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -148,6 +149,12 @@ export class SqliteStoreDialect implements StoreDialect {
       return;
     }
     await createSqliteSchema(db);
+  }
+
+  /** Worker threads, each with its own connection: better-sqlite3 would run the query on the event-loop thread. */
+  async createSlowReadKysely(connections: number): Promise<Kysely<Database> | null> {
+    if (this.#memory || connections < 1) return null;
+    return new Kysely<Database>({ dialect: new SqliteReadPoolDialect({ path: this.#path, readOnly: this.#readOnly, threads: connections, pragmas: [`busy_timeout = ${this.#busyTimeoutMs}`] }) });
   }
 }
 

@@ -1,0 +1,21 @@
+/**
+ * The read router over one database, on a loopback port (printed as
+ * `port <n>` on stdout): the server side of `npm run bench:http`.
+ *
+ *   tsx bench/http-server.ts <database url>
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { makeReadRouter } from "../src/http/index.js";
+import { RunStore } from "../src/store/index.js";
+
+process.env.DENDRUX_LOG ??= "silent";
+const url = process.argv[2];
+if (!url) throw new Error("usage: tsx bench/http-server.ts <database url>");
+const store = RunStore.fromDatabaseUrl(url);
+const router = makeReadRouter({ store, authorize: () => undefined, metadataFilter: true });
+const server = serve({ fetch: router.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => console.log(`port ${info.port}`));
+const stop = () => server.close(() => void store.close().then(() => process.exit(0)));
+process.on("SIGTERM", stop);
+process.stdin.on("end", stop);
+process.stdin.resume();
