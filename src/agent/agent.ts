@@ -49,11 +49,18 @@ const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 }
  * approvals, human input or client-side tools and, with a database, be resumed
  * by id from any process.
  *
+ * `TOutput` is the type of `result.output`, inferred from the agent's
+ * `outputType` (a zod schema, SingleCall only); `unknown` without one.
+ *
  * @example
  * await using agent = new Agent({ provider: new MockLLM(["Hi!"]), prompt: "Be brief." });
  * const result = await agent.run("Hello");
+ *
+ * @example
+ * const classifier = new Agent({ provider, prompt: "Classify.", loop: new SingleCall(), outputType: z.object({ label: z.string() }) });
+ * const { output } = await classifier.run("I love it"); // output: { label: string } | undefined
  */
-export class Agent implements AsyncDisposable {
+export class Agent<TOutput = unknown> implements AsyncDisposable {
   /** What the agent is, with or without a provider. */
   readonly #definition: AgentDefinition;
   /** The runtime view; `null` for an agent without a provider (it can only cancel runs). */
@@ -65,7 +72,7 @@ export class Agent implements AsyncDisposable {
   #discovery: Promise<DiscoveredAgent> | null = null;
   readonly #initEvents: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
 
-  constructor(options: AgentOptions) {
+  constructor(options: AgentOptions<TOutput>) {
     if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "Agent options must be an object." });
     // `class Support extends Agent` names its runs "Support" unless a name is given.
     const name = options.name ?? (new.target !== Agent ? new.target.name : AGENT_DEFAULTS.name);
@@ -186,10 +193,11 @@ export class Agent implements AsyncDisposable {
   /**
    * Runs the agent to its next stop: a final answer, a pause, a cancel or the
    * iteration limit. Throws when the run fails (after recording it as `error`).
+   * `result.output` has the type of the run's `outputType`, else the agent's.
    */
-  async run<TOutput = unknown>(userInput: string, options: RunOptions<TOutput> = {}): Promise<RunResult<TOutput>> {
+  async run<T = TOutput>(userInput: string, options: RunOptions<T> = {}): Promise<RunResult<T>> {
     const { plan, frame } = this.#plan("run", userInput, options, false);
-    return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
+    return this.#drive(plan, frame) as Promise<RunResult<T>>;
   }
 
   /**
@@ -197,12 +205,12 @@ export class Agent implements AsyncDisposable {
    * max_iterations or success) from its recorded conversation. The new run
    * records `retry_of_run_id`; the source run is left untouched.
    */
-  async retry(runId: string, options: RetryOptions = {}): Promise<RunResult> {
+  async retry(runId: string, options: RetryOptions = {}): Promise<RunResult<TOutput>> {
     this.#runtime("retry");
     const persistence = await this.#requirePersistence();
     const source = await loadRetrySource(persistence, runId);
     const { plan, frame } = this.#plan("retry", source.userInput, { ...options }, false, { history: source.history, retryOf: runId, piiMapping: source.piiMapping });
-    return this.#drive(plan, frame);
+    return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
   }
 
   async #drive(plan: RunPlan, frame: DelegationFrame): Promise<RunResult> {
@@ -227,14 +235,14 @@ export class Agent implements AsyncDisposable {
    * at once; the run starts on first iteration. Never throws after this call
    * returns — failures arrive as a `run_error` event.
    */
-  stream(userInput: string, options: RunOptions = {}): RunStream {
+  stream<T = TOutput>(userInput: string, options: RunOptions<T> = {}): RunStream<T> {
     if (options.idempotencyKey !== undefined) {
       throw new ValidationError({ field: "idempotencyKey", message: "idempotencyKey is not supported with stream(); use run()." });
     }
     const { plan, frame } = this.#plan("stream", userInput, options, true);
     const runId = plan.runId;
     const inFlight = this.#inFlight;
-    return new RunStream(
+    return new RunStream<T>(
       runId,
       async function* (): AsyncGenerator<RunEvent, RunResult, undefined> {
         try {
@@ -277,7 +285,7 @@ export class Agent implements AsyncDisposable {
     return persistence;
   }
 
-  async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+  async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult<TOutput>> {
     this.#runtime(operation);
     if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
     const persistence = await this.#requirePersistence();
@@ -295,19 +303,19 @@ export class Agent implements AsyncDisposable {
       streaming: false,
       controller,
     });
-    return this.#drive(plan, frame(claimed.run));
+    return this.#drive(plan, frame(claimed.run)) as Promise<RunResult<TOutput>>;
   }
 
   /**
    * Answers the client-tool calls a run paused on and runs it to its next stop.
    * Every pending call must be answered exactly once.
    */
-  submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult> {
+  submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     return this.#resumeWith("submitToolResults", runId, { kind: "tool_results", results }, options);
   }
 
   /** Answers a run waiting for human input and runs it to its next stop. */
-  submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult> {
+  submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     if (typeof text !== "string") return Promise.reject(new ValidationError({ field: "text", message: "text must be a string." }));
     return this.#resumeWith("submitInput", runId, { kind: "user_input", text }, options);
   }
@@ -321,7 +329,7 @@ export class Agent implements AsyncDisposable {
    * this tool."). One compare-and-set claims the run: of concurrent deciders,
    * exactly one wins.
    */
-  submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult> {
+  submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     let input: ResumeInput;
     try {
       input = approvalInput(decision);
@@ -335,7 +343,7 @@ export class Agent implements AsyncDisposable {
    * Resumes a paused run: with `toolResults` (client tools, or a rejection of
    * an approval), with `userInput`, or with neither (approves an approval).
    */
-  resume(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
+  resume(runId: string, options: ResumeOptions = {}): Promise<RunResult<TOutput>> {
     let input: ResumeInput;
     try {
       input = resumeInput(options);
@@ -346,14 +354,14 @@ export class Agent implements AsyncDisposable {
   }
 
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
-  resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
+  resumeStream(runId: string, options: ResumeOptions = {}): RunStream<TOutput> {
     this.#runtime("resumeStream");
     const input = resumeInput(options);
     let frame: DelegationFrame | null = null;
     const setFrame = (f: DelegationFrame) => {
       frame = f;
     };
-    return new RunStream(runId, () => this.#resumeStreamSource(runId, input, options, setFrame), () => frame);
+    return new RunStream<TOutput>(runId, () => this.#resumeStreamSource(runId, input, options, setFrame), () => frame);
   }
 
   async *#resumeStreamSource(
