@@ -16,8 +16,7 @@ import { RunStream } from "../runtime/run-stream.js";
 import { driveRun, RunFailure, type RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { NativeToolCalling } from "../strategies/native-tool-calling.js";
-import { toToolDef } from "../tool/tool.js";
-import type { ToolDef } from "../types/tool-call.js";
+import type { ListedTool, ToolDef } from "../types/tool-call.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import {
@@ -35,7 +34,7 @@ import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
 import { AgentDatabase, resolveDatabaseSource } from "./database-source.js";
-import { type DiscoveredAgent, discoverTools } from "./discover-tools.js";
+import { type Discovered, type DiscoveredAgent, discoverTools, sortedToolDefs } from "./discover-tools.js";
 import type { ToolSource } from "../types/tool-source.js";
 import { logger } from "../util/logger.js";
 
@@ -69,7 +68,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
   readonly #inFlight = new Map<string, AbortController>();
   readonly #toolSources: readonly ToolSource[];
   readonly #rules: { readonly deny: readonly string[]; readonly requireApproval: readonly string[] };
-  #discovery: Promise<DiscoveredAgent> | null = null;
+  #discovery: Promise<Discovered<AgentDefinition>> | null = null;
   readonly #initEvents: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
 
   constructor(options: AgentOptions<TOutput>) {
@@ -113,7 +112,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
       name,
       systemPrompt: skills.systemPrompt,
       tools: toolMap,
-      toolDefs: Object.freeze(allTools.map(toToolDef).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
+      toolDefs: sortedToolDefs(allTools),
       deny: new Set(deny),
       requireApproval: new Set(requireApproval),
       budget: options.budget ?? null,
@@ -137,9 +136,31 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
     return this.#definition.systemPrompt;
   }
 
-  /** The tool definitions the model sees, sorted by name (tool sources' tools are added when a run discovers them). */
+  /**
+   * The definitions of the agent's own tools (skills' included), sorted by
+   * name. Tool sources' tools are discovered on demand: `listTools()` lists
+   * them all.
+   */
   getToolDefs(): readonly ToolDef[] {
     return this.#definition.toolDefs;
+  }
+
+  /**
+   * Every tool the model is offered, sorted by name, each with the tool
+   * source it came from (`null` for the agent's own). Connects the tool
+   * sources (MCP servers) if no run has yet: the same discovery a run uses,
+   * kept until `close()`, so the next run does not connect again. Works
+   * without a provider. Rejects, like a run would, when a source fails or
+   * offers a name that clashes.
+   *
+   * @example
+   * const tools = await agent.listTools();
+   * tools.filter((t) => t.source === "files").map((t) => t.name); // ["files__read_text_file", …]
+   */
+  async listTools(): Promise<readonly ListedTool[]> {
+    const { agent, sources } = await this.#discover();
+    const sourceOf = new Map(sources.flatMap((s) => s.toolNames.map((name) => [name, s.name] as const)));
+    return Object.freeze(agent.toolDefs.map((def) => Object.freeze({ ...def, source: sourceOf.get(def.name) ?? null })));
   }
 
   /** The provider's configured model; `""` for an agent without a provider. */
@@ -162,9 +183,21 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
     return this.#agent;
   }
 
+  /** The definition with its tool sources' tools, discovered once and cached until `close()`; a failure is retried next time. */
+  #discover(): Promise<Discovered<AgentDefinition>> {
+    if (this.#toolSources.length === 0) return Promise.resolve({ agent: this.#definition, sources: [] });
+    if (!this.#discovery) {
+      const discovery = discoverTools(this.#definition, this.#toolSources, this.#rules);
+      discovery.catch(() => {
+        if (this.#discovery === discovery) this.#discovery = null;
+      });
+      this.#discovery = discovery;
+    }
+    return this.#discovery;
+  }
+
   /**
-   * The agent with its tool sources' tools, discovered once and cached until
-   * `close()`. A failed discovery is retried on the next run.
+   * The runtime agent with its tool sources' tools (see `listTools()`).
    * @internal
    */
   resolveTools(): Promise<DiscoveredAgent> {
@@ -175,14 +208,8 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (this.#toolSources.length === 0) return Promise.resolve({ agent, sources: [] });
-    if (!this.#discovery) {
-      const discovery = discoverTools(agent, this.#toolSources, this.#rules);
-      discovery.catch(() => {
-        if (this.#discovery === discovery) this.#discovery = null;
-      });
-      this.#discovery = discovery;
-    }
-    return this.#discovery;
+    const { provider, model } = agent;
+    return this.#discover().then(({ agent: discovered, sources }) => ({ agent: Object.freeze({ ...discovered, provider, model }), sources }));
   }
 
   /** @internal The write side of the agent's database; `null` for in-memory runs. A failed open is retried on the next call. */
