@@ -70,8 +70,8 @@ export function buildApp(databaseUrl: string) {
   app.get("/", (c) => c.html(PAGE));
   app.route("/api/dendrux", makeReadRouter({ store, authorize }));
   // The dashboard checks its own bearer token; given an agent, it can approve, submit and cancel too.
-  // Mounted with `mount`, which strips the prefix, so the dashboard's page and API answer under /dashboard/.
-  app.mount("/dashboard", makeDashboardApp({ store, authToken: TOKEN, agents: [[...agents.values()][0]!] }).fetch);
+  // Its page and API answer under /dashboard/ (/dashboard redirects there).
+  app.route("/dashboard", makeDashboardApp({ store, authToken: TOKEN, agents: [[...agents.values()][0]!] }));
 
   app.use("/chat", async (c, next) => (authorize(c), next()));
   app.use("/providers", async (c, next) => (authorize(c), next()));
