@@ -55,8 +55,8 @@ async function runSentiment(name: string, provider: LLMProvider): Promise<void> 
     "The app is slow, it crashes every hour and the help desk is useless.",
     "The order contains two boxes and a printed invoice.",
   ]) {
-    // The agent's outputType validates the answer; the type parameter tells TypeScript its shape.
-    const result = await agent.run<z.infer<typeof Sentiment>>(text);
+    // The agent's outputType validates the answer and types result.output.
+    const result = await agent.run(text);
     const s = result.output!;
     console.log(`    ${text.slice(0, 55).padEnd(55)}\n      label=${s.label}, confidence=${s.confidence.toFixed(2)}`);
     console.log(`      reasoning: ${s.reasoning.slice(0, 80)}\n      tokens: ${result.usage.totalTokens}\n`);
@@ -66,7 +66,7 @@ async function runSentiment(name: string, provider: LLMProvider): Promise<void> 
 async function runReview(name: string, provider: LLMProvider): Promise<void> {
   console.log(`\n  [${name}] Movie Review Extraction`);
   const agent = new Agent({ name: `Review-${name}`, provider, loop: new SingleCall(), prompt: REVIEW_PROMPT, outputType: MovieReview });
-  const result = await agent.run<z.infer<typeof MovieReview>>(
+  const result = await agent.run(
     "Watched Arrival last night. Amy Adams carries the film, the score gets under your skin and the linguistics plot is " +
       "smart. The middle act is slow and the time structure takes a second viewing to follow. Still one of the best " +
       "science-fiction films of the decade.",

@@ -40,7 +40,7 @@ console.log(`Using provider: ${name}\n`);
 
 console.log("=== 1. Batch structured output (run + outputType) ===\n");
 const analyzer = new Agent({ name: "Analyzer", provider, loop: new SingleCall(), prompt: ANALYSIS_PROMPT, outputType: Analysis });
-const result = await analyzer.run<z.infer<typeof Analysis>>(INPUT_TEXT);
+const result = await analyzer.run(INPUT_TEXT); // result.output is typed by the agent's outputType
 const a = result.output!;
 console.log(`  summary: ${a.summary}\n  key_points: ${JSON.stringify(a.key_points)}\n  word_count: ${a.word_count}\n  tokens: ${result.usage.totalTokens}\n`);
 

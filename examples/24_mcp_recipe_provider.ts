@@ -10,7 +10,7 @@
  *
  *   npx tsx examples/24_mcp_recipe_provider.ts     # ANTHROPIC_API_KEY=… for Claude and the real server (needs npx)
  */
-import { Agent, type Notifier } from "dendrux";
+import { Agent } from "dendrux";
 import { MCPServer } from "dendrux/mcp";
 import { everythingStandIn, serveMcp } from "./shared/mcp-stand-ins.js";
 import { online, scriptedModel, toolResults } from "./shared/setup.js";
@@ -26,15 +26,6 @@ const offline = scriptedModel([
   (request) => `The tool says: ${toolResults(request)["everything__get-sum"]} So 25 + 17 = 42.`,
 ]);
 
-// Each run records what discovery found as an `mcp.connected` event.
-const discovery: Notifier = {
-  onGovernanceEvent(_runId, type, _iteration, data) {
-    if (type !== "mcp.connected") return;
-    const names = [...(data.tool_names as string[])].sort();
-    console.log(`Discovered ${names.length} MCP tool(s): ${JSON.stringify(names.slice(0, 8))}`);
-  },
-};
-
 try {
   await using agent = new Agent({
     name: "EverythingAgent",
@@ -43,7 +34,11 @@ try {
     toolSources: [server],
     maxIterations: 6,
   });
-  const result = await agent.run("Compute 25 + 17 using the arithmetic tool.", { notifier: discovery });
+  // Connects the server and lists what it offers before any run; the run reuses this discovery.
+  const mcpTools = (await agent.listTools()).filter((t) => t.source === "everything").map((t) => t.name);
+  console.log(`Discovered ${mcpTools.length} MCP tool(s): ${JSON.stringify(mcpTools.slice(0, 8))}`);
+
+  const result = await agent.run("Compute 25 + 17 using the arithmetic tool.");
   console.log(`\nStatus: ${result.status}`);
   console.log(`Answer: ${result.answer}`);
   console.log(`Iterations: ${result.iterationCount}`);

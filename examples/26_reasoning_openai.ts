@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/26_reasoning_openai.ts          # OPENAI_API_KEY=… for gpt-5
  */
-import { Agent, SingleCall, type LLMResponse, type Notifier } from "dendrux";
+import { Agent, SingleCall } from "dendrux";
 import { OpenAIResponsesProvider } from "dendrux/llm/openai-responses";
 import { online, scriptedModel } from "./shared/setup.js";
 
@@ -32,13 +32,11 @@ function reasoningAgent(): Agent {
 console.log("=== run() ===");
 {
   await using agent = reasoningAgent();
-  // SingleCall keeps no steps: the call's reasoning text is read from the LLM call itself.
-  let thinking: string | null = null;
-  const captureReasoning: Notifier = { onLlmCallCompleted: (_runId, response: LLMResponse) => void (thinking = response.reasoning ?? null) };
-  const result = await agent.run(QUESTION, { notifier: captureReasoning });
+  const result = await agent.run(QUESTION);
   console.log(`answer: ${result.answer?.trim()}`);
   console.log(`reasoning_tokens: ${result.usage.reasoningTokens}`);
-  if (thinking) console.log(`thinking: ${(thinking as string).slice(0, 160).trim()}`);
+  // SingleCall has no steps: the call's reasoning text is on the result itself.
+  if (result.reasoning) console.log(`thinking: ${result.reasoning.slice(0, 160).trim()}`);
 }
 
 console.log("\n=== stream() ===");

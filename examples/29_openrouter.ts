@@ -4,7 +4,8 @@
  * native tools and usage work unchanged — plus the `OPENROUTER_API_KEY`
  * variable, attribution headers, `provider.require_parameters` routing, a
  * guard that refuses tools on a model without native tool calling, and
- * `listModels()` for picking models in code.
+ * `listModels()`: the catalog as plain snapshots (prices, modalities, tools,
+ * context length) to filter in code, e.g. for a model picker or cost tiers.
  *
  *   OPENROUTER_API_KEY=sk-or-… npx tsx examples/29_openrouter.ts
  *
@@ -54,13 +55,16 @@ async function exploreCatalog(): Promise<string> {
   await using provider = openRouter({ model: MODEL });
   const models = await provider.listModels();
   console.log(`Catalog size: ${models.length} models`);
-  // OpenRouter's free variants carry the ":free" suffix.
-  const freeWithTools = models.filter((m) => m.id.endsWith(":free") && m.supportsTools);
+  const freeWithTools = models.filter((m) => m.isFree && m.supportsTools);
   console.log(`Free + native tools: ${freeWithTools.length}`);
   for (const m of freeWithTools.slice(0, 3)) console.log(`  - ${m.id} (ctx ${m.contextLength})`);
-  const longContext = models.filter((m) => m.supportsTools && (m.contextLength ?? 0) >= 128_000).sort((a, b) => (b.contextLength ?? 0) - (a.contextLength ?? 0));
-  console.log("Tool-capable models with at least 128k context, largest first:");
-  for (const m of longContext.slice(0, 3)) console.log(`  - ${m.id} (ctx ${m.contextLength})`);
+  const multimodal = models.filter((m) => m.isMultimodal);
+  console.log(`Multimodal: ${multimodal.length}, text-only: ${models.length - multimodal.length}`);
+  const cheapBigContext = models
+    .filter((m) => m.supportsTools && !m.isFree && (m.contextLength ?? 0) >= 128_000 && m.promptPrice !== null)
+    .sort((a, b) => (a.promptPrice ?? 0) - (b.promptPrice ?? 0));
+  console.log("Cheapest paid tool-capable models with at least 128k context:");
+  for (const m of cheapBigContext.slice(0, 3)) console.log(`  - ${m.id}  ($${((m.promptPrice ?? 0) * 1e6).toFixed(3)}/1M input tokens)`);
   const noTools = models.find((m) => !m.supportsTools)!;
   console.log(`A model WITHOUT native tools: ${noTools.id}`);
   return noTools.id;

@@ -37,7 +37,7 @@ export { RunStatus, isTerminalStatus, isWaitingStatus } from "./types/run-status
 export { Role } from "./types/message.js";
 export type { Message, Placement } from "./types/message.js";
 export { ToolTarget } from "./types/tool-call.js";
-export type { ToolCall, ToolDef, ToolResult } from "./types/tool-call.js";
+export type { ListedTool, ToolCall, ToolDef, ToolResult } from "./types/tool-call.js";
 export type { UsageStats } from "./types/usage.js";
 export type { LLMResponse } from "./types/llm-response.js";
 export type { AgentAction, AgentStep, ClarificationAction, FinishAction, ToolCallsAction } from "./types/agent-step.js";

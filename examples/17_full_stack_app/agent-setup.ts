@@ -2,13 +2,14 @@
  * What the agent is: its tools (one per kind of stop — a server tool, a
  * client tool, a tool behind approval, a denied tool), its governance and
  * one agent per provider. Every provider gets the same tools, rules and
- * database; only the model differs.
+ * store (one pool for all of them); only the model differs.
  */
 import { z } from "zod";
 import { Agent, Budget, tool, type LLMProvider, type LLMRequest } from "dendrux";
 import { PII, Pattern, SecretDetection } from "dendrux/guardrails";
 import { AnthropicProvider } from "dendrux/llm/anthropic";
 import { OpenAIProvider } from "dendrux/llm/openai";
+import type { RunStore } from "dendrux/store";
 import { lastUserText, online, scriptedModel, toolResults } from "../shared/setup.js";
 
 const ORDERS: Record<string, { customer_email: string; status: string; total: string }> = {
@@ -101,9 +102,13 @@ function providerFor(name: ProviderName): LLMProvider {
   return offlineSupport();
 }
 
-/** One agent per available provider, all named "SupportAgent": any of them can resume the others' runs. */
-export function buildAgents(databaseUrl: string): Map<ProviderName, Agent> {
+/**
+ * One agent per available provider, all named "SupportAgent" (any of them can
+ * resume the others' runs), all writing through `store`: the app opens one
+ * pool and closes it; closing an agent leaves it open.
+ */
+export function buildAgents(store: RunStore): Map<ProviderName, Agent> {
   return new Map(
-    availableProviders().map((name) => [name, new Agent({ name: "SupportAgent", provider: providerFor(name), prompt: PROMPT, tools: [lookupOrder, contactCustomer, issueRefund, deleteAccount], databaseUrl, ...governance() })]),
+    availableProviders().map((name) => [name, new Agent({ name: "SupportAgent", provider: providerFor(name), prompt: PROMPT, tools: [lookupOrder, contactCustomer, issueRefund, deleteAccount], store, ...governance() })]),
   );
 }

@@ -9,8 +9,8 @@
  *
  * One agent per provider (offline always; Anthropic / OpenAI when their key is
  * set), all with the same four governance layers: deny, approval, budget and
- * guardrails. Every turn is tagged with the page's thread, whose earlier turns
- * become the history.
+ * guardrails. One store (one pool) serves the agents and the read side. Every
+ * turn is tagged with the page's thread, whose earlier turns become the history.
  *
  *   npx tsx examples/17_full_stack_app/server.ts
  *   open http://127.0.0.1:8000/#token=dev-secret-abc        (DENDRUX_DEMO_TOKEN sets another token)
@@ -42,8 +42,9 @@ function authorize(c: Context): void {
 }
 
 export function buildApp(databaseUrl: string) {
-  const agents = buildAgents(databaseUrl);
+  // One store for everything: the agents write through it, the read router, the dashboard and the routes read from it.
   const store = RunStore.fromDatabaseUrl(databaseUrl);
+  const agents = buildAgents(store);
   const agentFor = (name: unknown): Agent => {
     const agent = agents.get(name as ProviderName);
     if (!agent) throw new HTTPException(400, { message: `provider must be one of ${[...agents.keys()].join(", ")}` });
@@ -69,8 +70,8 @@ export function buildApp(databaseUrl: string) {
   app.get("/", (c) => c.html(PAGE));
   app.route("/api/dendrux", makeReadRouter({ store, authorize }));
   // The dashboard checks its own bearer token; given an agent, it can approve, submit and cancel too.
-  // Mounted with `mount`, which strips the prefix, so the dashboard's page and API answer under /dashboard/.
-  app.mount("/dashboard", makeDashboardApp({ store, authToken: TOKEN, agents: [[...agents.values()][0]!] }).fetch);
+  // Its page and API answer under /dashboard/ (/dashboard redirects there).
+  app.route("/dashboard", makeDashboardApp({ store, authToken: TOKEN, agents: [[...agents.values()][0]!] }));
 
   app.use("/chat", async (c, next) => (authorize(c), next()));
   app.use("/providers", async (c, next) => (authorize(c), next()));
@@ -104,7 +105,12 @@ export function buildApp(databaseUrl: string) {
 
   app.delete("/runs/:runId", async (c) => c.json(await body(await agentFor(c.req.query("provider")).cancelRun(c.req.param("runId")))));
 
-  return { app, store, close: async () => void (await Promise.all([...[...agents.values()].map((a) => a.close()), store.close()])) };
+  // The agents close their providers; the store, shared by all of them, is closed once, after them.
+  const close = async () => {
+    await Promise.all([...agents.values()].map((a) => a.close()));
+    await store.close();
+  };
+  return { app, store, close };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,8 +1,10 @@
 /**
  * Governance: PII found by a named-entity recogniser, end to end through a
- * tool call. The built-in `PII` finds emails and phone numbers by pattern; a
- * custom guardrail (any object with `action` and `scan`) adds people, places
- * and dates from an NER service. Then, read back through `RunStore`:
+ * tool call. `PII({ engine })` takes its findings from a detector — here a
+ * Presidio analyzer over HTTP, which finds people, places and dates (no
+ * regular expression does that reliably) as well as e-mails and phone
+ * numbers. Offline, a local stand-in plays the analyzer. Then, read back
+ * through `RunStore`:
  *
  *   1. the tool ran with the real values (tools are inside your trust boundary);
  *   2. what is stored — the user's message, the tool's arguments — holds placeholders;
@@ -18,7 +20,8 @@ import { AnthropicProvider } from "dendrux/llm/anthropic";
 import { ConsoleNotifier } from "dendrux/notifiers";
 import { RunStore } from "dendrux/store";
 import { DATABASE_URL, lastUserText, online, scriptedModel } from "../shared/setup.js";
-import { NamedEntities } from "./named-entities.js";
+import { presidioDetector } from "../shared/presidio-detector.js";
+import { presidioAnalyzer } from "../shared/presidio-stand-in.js";
 
 const received: Record<string, string>[] = [];
 const processRefund = tool({
@@ -51,11 +54,12 @@ const offline = scriptedModel([
 const input = "Refund Alice Johnson's order from March 14 2026. Her email is alice.johnson@example.com, she lives in San Francisco, phone 415-555-0143.";
 let runId: string;
 {
+  await using analyzer = await presidioAnalyzer();
   await using agent = new Agent({
     provider: online("ANTHROPIC_API_KEY") ? new AnthropicProvider({ model: "claude-sonnet-4-6" }) : offline,
     prompt: "You are a support agent. For a refund, call process_refund with the customer's name, email, order date and shipping city taken from the message.",
     tools: [processRefund],
-    guardrails: [new PII(), new NamedEntities()],
+    guardrails: [new PII({ engine: presidioDetector(analyzer.url) })],
     databaseUrl: DATABASE_URL,
   });
   const notifier = new ConsoleNotifier();

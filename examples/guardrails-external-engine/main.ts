@@ -5,19 +5,18 @@
  *
  *   npx tsx examples/guardrails-external-engine/main.ts [sqlite:///./ner.db]
  *
- * Offline it starts a local stand-in NER service; set PRESIDIO_URL to use a
- * real Presidio analyzer, and ANTHROPIC_API_KEY to ask a real model.
+ * Offline it starts a local stand-in NER service; set PRESIDIO_ANALYZER_URL to
+ * use a real Presidio analyzer, and ANTHROPIC_API_KEY to ask a real model.
  */
 import { Agent, type LLMProvider } from "dendrux";
 import { PII } from "dendrux/guardrails";
 import { MockLLM } from "dendrux/llm/mock";
 import { RunStore } from "dendrux/store";
-import { presidioDetector } from "./presidio-detector.js";
-import { startStandInNer } from "./stand-in-ner.js";
+import { presidioDetector } from "../shared/presidio-detector.js";
+import { presidioAnalyzer } from "../shared/presidio-stand-in.js";
 
 const databaseUrl = process.argv[2] ?? "sqlite:///./ner.db";
-const standIn = process.env.PRESIDIO_URL ? null : await startStandInNer();
-const nerUrl = process.env.PRESIDIO_URL ?? standIn!.url;
+await using analyzer = await presidioAnalyzer();
 
 // Offline, the scripted model answers with the placeholders it was given, as a real model would.
 const mock = new MockLLM([
@@ -30,23 +29,19 @@ const mock = new MockLLM([
 ]);
 const provider: LLMProvider | string = process.env.ANTHROPIC_API_KEY ? "anthropic:claude-haiku-4-5" : mock;
 
-try {
-  await using agent = new Agent({
-    name: "Assistant",
-    provider,
-    prompt: "You are an assistant. Keep placeholders such as <<PERSON_1>> exactly as written.",
-    // The regex engine keeps e-mails, phone numbers, …; the NER engine adds names and places. One mapping for both.
-    guardrails: [new PII(), new PII({ engine: presidioDetector(nerUrl) })],
-    databaseUrl,
-  });
-  const result = await agent.run("Write to Ada Lovelace (ada@example.com) about her trip to London.");
+await using agent = new Agent({
+  name: "Assistant",
+  provider,
+  prompt: "You are an assistant. Keep placeholders such as <<PERSON_1>> exactly as written.",
+  // The regex engine keeps e-mails, phone numbers, …; the NER engine adds names and places. One mapping for both.
+  guardrails: [new PII(), new PII({ engine: presidioDetector(analyzer.url) })],
+  databaseUrl,
+});
+const result = await agent.run("Write to Ada Lovelace (ada@example.com) about her trip to London.");
 
-  if (provider === mock) console.log(`model saw: ${mock.calls[0]!.messages.at(-1)!.content}`);
-  console.log(`answer:    ${result.answer}`);
-  await using store = RunStore.fromDatabaseUrl(databaseUrl);
-  const stored = await store.getTraces(result.runId);
-  console.log(`stored:    ${stored[0]!.content}`);
-  console.log(`mapping:   ${JSON.stringify(await store.getPiiMapping(result.runId))}`);
-} finally {
-  await standIn?.close();
-}
+if (provider === mock) console.log(`model saw: ${mock.calls[0]!.messages.at(-1)!.content}`);
+console.log(`answer:    ${result.answer}`);
+await using store = RunStore.fromDatabaseUrl(databaseUrl);
+const stored = await store.getTraces(result.runId);
+console.log(`stored:    ${stored[0]!.content}`);
+console.log(`mapping:   ${JSON.stringify(await store.getPiiMapping(result.runId))}`);

@@ -17,7 +17,7 @@ import type { ContextBlock } from "./context-block.js";
 import type { DatabaseOptions } from "../store/database-options.js";
 import type { StoreSource } from "../store/store-source.js";
 
-export interface AgentOptions {
+export interface AgentOptions<TOutput = unknown> {
   /** Stored on every run; a resume must come from an agent with the same name. @default "Agent" */
   readonly name?: string;
   /**
@@ -62,8 +62,11 @@ export interface AgentOptions {
   readonly loop?: Loop;
   /** @default new NativeToolCalling() */
   readonly strategy?: Strategy;
-  /** Structured output schema (SingleCall only); can also be given per run. */
-  readonly outputType?: ZodType;
+  /**
+   * Structured output schema (SingleCall only); can also be given per run. It
+   * types the agent: `result.output` is `z.infer` of the schema.
+   */
+  readonly outputType?: ZodType<TOutput>;
   /** Remote tools (e.g. `new MCPServer(...)`), discovered on the first run; named `<source>__<tool>`. */
   readonly toolSources?: readonly ToolSource[];
   /** PII redaction, secret detection, prompt-injection patterns… applied in order (not with `stream()`). */

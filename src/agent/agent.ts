@@ -16,8 +16,7 @@ import { RunStream } from "../runtime/run-stream.js";
 import { driveRun, RunFailure, type RunPlan } from "../runtime/runner.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { NativeToolCalling } from "../strategies/native-tool-calling.js";
-import { toToolDef } from "../tool/tool.js";
-import type { ToolDef } from "../types/tool-call.js";
+import type { ListedTool, ToolDef } from "../types/tool-call.js";
 import type { RunEvent } from "../types/run-event.js";
 import type { RunResult } from "../types/run-result.js";
 import {
@@ -35,7 +34,7 @@ import { planRun, type RunSeed } from "./plan-run.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { validateAgentOptions } from "./validate-agent-options.js";
 import { AgentDatabase, resolveDatabaseSource } from "./database-source.js";
-import { type DiscoveredAgent, discoverTools } from "./discover-tools.js";
+import { type Discovered, type DiscoveredAgent, discoverTools, sortedToolDefs } from "./discover-tools.js";
 import type { ToolSource } from "../types/tool-source.js";
 import { logger } from "../util/logger.js";
 
@@ -49,11 +48,18 @@ const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 }
  * approvals, human input or client-side tools and, with a database, be resumed
  * by id from any process.
  *
+ * `TOutput` is the type of `result.output`, inferred from the agent's
+ * `outputType` (a zod schema, SingleCall only); `unknown` without one.
+ *
  * @example
  * await using agent = new Agent({ provider: new MockLLM(["Hi!"]), prompt: "Be brief." });
  * const result = await agent.run("Hello");
+ *
+ * @example
+ * const classifier = new Agent({ provider, prompt: "Classify.", loop: new SingleCall(), outputType: z.object({ label: z.string() }) });
+ * const { output } = await classifier.run("I love it"); // output: { label: string } | undefined
  */
-export class Agent implements AsyncDisposable {
+export class Agent<TOutput = unknown> implements AsyncDisposable {
   /** What the agent is, with or without a provider. */
   readonly #definition: AgentDefinition;
   /** The runtime view; `null` for an agent without a provider (it can only cancel runs). */
@@ -62,10 +68,10 @@ export class Agent implements AsyncDisposable {
   readonly #inFlight = new Map<string, AbortController>();
   readonly #toolSources: readonly ToolSource[];
   readonly #rules: { readonly deny: readonly string[]; readonly requireApproval: readonly string[] };
-  #discovery: Promise<DiscoveredAgent> | null = null;
+  #discovery: Promise<Discovered<AgentDefinition>> | null = null;
   readonly #initEvents: readonly { readonly type: string; readonly data: Record<string, unknown> }[];
 
-  constructor(options: AgentOptions) {
+  constructor(options: AgentOptions<TOutput>) {
     if (!isPlainObject(options)) throw new ValidationError({ field: "options", message: "Agent options must be an object." });
     // `class Support extends Agent` names its runs "Support" unless a name is given.
     const name = options.name ?? (new.target !== Agent ? new.target.name : AGENT_DEFAULTS.name);
@@ -106,7 +112,7 @@ export class Agent implements AsyncDisposable {
       name,
       systemPrompt: skills.systemPrompt,
       tools: toolMap,
-      toolDefs: Object.freeze(allTools.map(toToolDef).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
+      toolDefs: sortedToolDefs(allTools),
       deny: new Set(deny),
       requireApproval: new Set(requireApproval),
       budget: options.budget ?? null,
@@ -130,9 +136,31 @@ export class Agent implements AsyncDisposable {
     return this.#definition.systemPrompt;
   }
 
-  /** The tool definitions the model sees, sorted by name (tool sources' tools are added when a run discovers them). */
+  /**
+   * The definitions of the agent's own tools (skills' included), sorted by
+   * name. Tool sources' tools are discovered on demand: `listTools()` lists
+   * them all.
+   */
   getToolDefs(): readonly ToolDef[] {
     return this.#definition.toolDefs;
+  }
+
+  /**
+   * Every tool the model is offered, sorted by name, each with the tool
+   * source it came from (`null` for the agent's own). Connects the tool
+   * sources (MCP servers) if no run has yet: the same discovery a run uses,
+   * kept until `close()`, so the next run does not connect again. Works
+   * without a provider. Rejects, like a run would, when a source fails or
+   * offers a name that clashes.
+   *
+   * @example
+   * const tools = await agent.listTools();
+   * tools.filter((t) => t.source === "files").map((t) => t.name); // ["files__read_text_file", …]
+   */
+  async listTools(): Promise<readonly ListedTool[]> {
+    const { agent, sources } = await this.#discover();
+    const sourceOf = new Map(sources.flatMap((s) => s.toolNames.map((name) => [name, s.name] as const)));
+    return Object.freeze(agent.toolDefs.map((def) => Object.freeze({ ...def, source: sourceOf.get(def.name) ?? null })));
   }
 
   /** The provider's configured model; `""` for an agent without a provider. */
@@ -155,9 +183,21 @@ export class Agent implements AsyncDisposable {
     return this.#agent;
   }
 
+  /** The definition with its tool sources' tools, discovered once and cached until `close()`; a failure is retried next time. */
+  #discover(): Promise<Discovered<AgentDefinition>> {
+    if (this.#toolSources.length === 0) return Promise.resolve({ agent: this.#definition, sources: [] });
+    if (!this.#discovery) {
+      const discovery = discoverTools(this.#definition, this.#toolSources, this.#rules);
+      discovery.catch(() => {
+        if (this.#discovery === discovery) this.#discovery = null;
+      });
+      this.#discovery = discovery;
+    }
+    return this.#discovery;
+  }
+
   /**
-   * The agent with its tool sources' tools, discovered once and cached until
-   * `close()`. A failed discovery is retried on the next run.
+   * The runtime agent with its tool sources' tools (see `listTools()`).
    * @internal
    */
   resolveTools(): Promise<DiscoveredAgent> {
@@ -168,14 +208,8 @@ export class Agent implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (this.#toolSources.length === 0) return Promise.resolve({ agent, sources: [] });
-    if (!this.#discovery) {
-      const discovery = discoverTools(agent, this.#toolSources, this.#rules);
-      discovery.catch(() => {
-        if (this.#discovery === discovery) this.#discovery = null;
-      });
-      this.#discovery = discovery;
-    }
-    return this.#discovery;
+    const { provider, model } = agent;
+    return this.#discover().then(({ agent: discovered, sources }) => ({ agent: Object.freeze({ ...discovered, provider, model }), sources }));
   }
 
   /** @internal The write side of the agent's database; `null` for in-memory runs. A failed open is retried on the next call. */
@@ -186,10 +220,11 @@ export class Agent implements AsyncDisposable {
   /**
    * Runs the agent to its next stop: a final answer, a pause, a cancel or the
    * iteration limit. Throws when the run fails (after recording it as `error`).
+   * `result.output` has the type of the run's `outputType`, else the agent's.
    */
-  async run<TOutput = unknown>(userInput: string, options: RunOptions<TOutput> = {}): Promise<RunResult<TOutput>> {
+  async run<T = TOutput>(userInput: string, options: RunOptions<T> = {}): Promise<RunResult<T>> {
     const { plan, frame } = this.#plan("run", userInput, options, false);
-    return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
+    return this.#drive(plan, frame) as Promise<RunResult<T>>;
   }
 
   /**
@@ -197,12 +232,12 @@ export class Agent implements AsyncDisposable {
    * max_iterations or success) from its recorded conversation. The new run
    * records `retry_of_run_id`; the source run is left untouched.
    */
-  async retry(runId: string, options: RetryOptions = {}): Promise<RunResult> {
+  async retry(runId: string, options: RetryOptions = {}): Promise<RunResult<TOutput>> {
     this.#runtime("retry");
     const persistence = await this.#requirePersistence();
     const source = await loadRetrySource(persistence, runId);
     const { plan, frame } = this.#plan("retry", source.userInput, { ...options }, false, { history: source.history, retryOf: runId, piiMapping: source.piiMapping });
-    return this.#drive(plan, frame);
+    return this.#drive(plan, frame) as Promise<RunResult<TOutput>>;
   }
 
   async #drive(plan: RunPlan, frame: DelegationFrame): Promise<RunResult> {
@@ -227,14 +262,14 @@ export class Agent implements AsyncDisposable {
    * at once; the run starts on first iteration. Never throws after this call
    * returns — failures arrive as a `run_error` event.
    */
-  stream(userInput: string, options: RunOptions = {}): RunStream {
+  stream<T = TOutput>(userInput: string, options: RunOptions<T> = {}): RunStream<T> {
     if (options.idempotencyKey !== undefined) {
       throw new ValidationError({ field: "idempotencyKey", message: "idempotencyKey is not supported with stream(); use run()." });
     }
     const { plan, frame } = this.#plan("stream", userInput, options, true);
     const runId = plan.runId;
     const inFlight = this.#inFlight;
-    return new RunStream(
+    return new RunStream<T>(
       runId,
       async function* (): AsyncGenerator<RunEvent, RunResult, undefined> {
         try {
@@ -277,7 +312,7 @@ export class Agent implements AsyncDisposable {
     return persistence;
   }
 
-  async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult> {
+  async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult<TOutput>> {
     this.#runtime(operation);
     if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
     const persistence = await this.#requirePersistence();
@@ -295,19 +330,19 @@ export class Agent implements AsyncDisposable {
       streaming: false,
       controller,
     });
-    return this.#drive(plan, frame(claimed.run));
+    return this.#drive(plan, frame(claimed.run)) as Promise<RunResult<TOutput>>;
   }
 
   /**
    * Answers the client-tool calls a run paused on and runs it to its next stop.
    * Every pending call must be answered exactly once.
    */
-  submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult> {
+  submitToolResults(runId: string, results: readonly ToolResult[], options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     return this.#resumeWith("submitToolResults", runId, { kind: "tool_results", results }, options);
   }
 
   /** Answers a run waiting for human input and runs it to its next stop. */
-  submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult> {
+  submitInput(runId: string, text: string, options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     if (typeof text !== "string") return Promise.reject(new ValidationError({ field: "text", message: "text must be a string." }));
     return this.#resumeWith("submitInput", runId, { kind: "user_input", text }, options);
   }
@@ -321,7 +356,7 @@ export class Agent implements AsyncDisposable {
    * this tool."). One compare-and-set claims the run: of concurrent deciders,
    * exactly one wins.
    */
-  submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult> {
+  submitApproval(runId: string, decision: ApprovalDecision, options: SubmitOptions = {}): Promise<RunResult<TOutput>> {
     let input: ResumeInput;
     try {
       input = approvalInput(decision);
@@ -335,7 +370,7 @@ export class Agent implements AsyncDisposable {
    * Resumes a paused run: with `toolResults` (client tools, or a rejection of
    * an approval), with `userInput`, or with neither (approves an approval).
    */
-  resume(runId: string, options: ResumeOptions = {}): Promise<RunResult> {
+  resume(runId: string, options: ResumeOptions = {}): Promise<RunResult<TOutput>> {
     let input: ResumeInput;
     try {
       input = resumeInput(options);
@@ -346,14 +381,14 @@ export class Agent implements AsyncDisposable {
   }
 
   /** `resume`, streamed. Errors (including a lost claim) arrive as `run_error`. */
-  resumeStream(runId: string, options: ResumeOptions = {}): RunStream {
+  resumeStream(runId: string, options: ResumeOptions = {}): RunStream<TOutput> {
     this.#runtime("resumeStream");
     const input = resumeInput(options);
     let frame: DelegationFrame | null = null;
     const setFrame = (f: DelegationFrame) => {
       frame = f;
     };
-    return new RunStream(runId, () => this.#resumeStreamSource(runId, input, options, setFrame), () => frame);
+    return new RunStream<TOutput>(runId, () => this.#resumeStreamSource(runId, input, options, setFrame), () => frame);
   }
 
   async *#resumeStreamSource(

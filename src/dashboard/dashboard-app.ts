@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hono, type Context } from "hono";
+import { basePath } from "hono/route";
 import type { Agent } from "../agent/agent.js";
 import { DendruxError } from "../errors/dendrux-error.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -121,7 +122,12 @@ function userMetadata(meta: Record<string, unknown> | null): Record<string, unkn
 /**
  * The web dashboard: the Python reference's dashboard JSON API over a
  * `RunStore`, the actions an operator takes on paused runs, and the
- * single-page UI that renders both.
+ * single-page UI that renders both. Serve it at the root, or under a prefix
+ * with Hono's `app.route()` (or `app.mount()`); the bare prefix redirects to
+ * its folder URL, where the page's relative links resolve.
+ *
+ * @example
+ * app.route("/ops/dashboard", makeDashboardApp({ store, authToken: process.env.DASHBOARD_TOKEN }));
  */
 export function makeDashboardApp(options: DashboardAppOptions): Hono {
   const { store } = options;
@@ -338,7 +344,13 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
   app.all("/api/*", (c) => c.json({ detail: "Not Found" }, 404));
 
   app.get("*", (c) => {
-    const path = c.req.path;
+    // Under `app.route("/prefix", dashboard)` the path keeps the prefix, and `basePath` is that prefix ("/" when
+    // served at the root or through `app.mount`, which strips it).
+    const base = basePath(c).replace(/\/+$/, "");
+    const full = c.req.path;
+    // The page finds its files and API relative to its own address, so it must be served from a folder URL.
+    if (base !== "" && full === base) return c.redirect(`${base}/${new URL(c.req.url).search}`, 308);
+    const path = full.startsWith(`${base}/`) ? full.slice(base.length) : full;
     const file = STATIC[path] ? new URL(STATIC[path], staticDir) : vendor[path];
     if (!file) return c.json({ detail: "Not Found" }, 404);
     // The hooks module imports "preact" by name; the page has no import map, so point it at the served file.

@@ -19,6 +19,8 @@ export class RunHooks {
   readonly #recorder: Notifier | null;
   readonly #notifier: Notifier | null;
   readonly warnings: string[];
+  /** The reasoning text of the segment's latest completed LLM call, as the model wrote it (placeholders included). */
+  lastReasoning: string | null = null;
 
   readonly #guard: GuardEngine | null;
   readonly #saveMapping: (() => Promise<void>) | null;
@@ -101,6 +103,7 @@ export class RunHooks {
   }
 
   llmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): Promise<void> {
+    this.lastReasoning = typeof response.reasoning === "string" && response.reasoning !== "" ? response.reasoning : null;
     const guard = this.#redacting;
     if (!guard) return this.#fire("onLlmCallCompleted", [runId, response, iteration, details], `at iteration ${iteration}`);
     return this.#llmCallCompletedRedacted(guard, runId, response, iteration, details);

@@ -15,7 +15,7 @@ import { bareRunResult } from "./to-run-result.js";
  * await using stream = agent.stream("Summarise this thread");
  * for await (const event of stream) if (event.type === "text_delta") process.stdout.write(event.text);
  */
-export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
+export class RunStream<TOutput = unknown> implements AsyncIterable<RunEvent>, AsyncDisposable {
   /** The run's id, known before the first event. */
   readonly runId: string;
   readonly #source: () => AsyncGenerator<RunEvent, RunResult, undefined>;
@@ -23,7 +23,7 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
   #iterator: AsyncGenerator<RunEvent, void, undefined> | null = null;
   #used = false;
   #done = false;
-  #result: RunResult | null = null;
+  #result: RunResult<TOutput> | null = null;
 
   /** @internal */
   constructor(
@@ -36,8 +36,8 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
     this.#frame = typeof frame === "function" ? frame : () => frame;
   }
 
-  /** The final result, once a terminal event has been seen. */
-  get result(): RunResult | null {
+  /** The final result, once a terminal event has been seen; `output` is typed by the run's `outputType`. */
+  get result(): RunResult<TOutput> | null {
     return this.#result;
   }
 
@@ -57,13 +57,13 @@ export class RunStream implements AsyncIterable<RunEvent>, AsyncDisposable {
           const cause = error instanceof RunFailure ? error.cause : error;
           const message = cause instanceof Error ? cause.message : String(cause);
           const result = bareRunResult(this.runId, "error", message);
-          this.#result = result;
+          this.#result = result as RunResult<TOutput>;
           yield { type: "run_error", runId: this.runId, result, error: message };
           return;
         }
         if (next.done) return;
         const event = next.value;
-        if (isTerminalRunEvent(event) && "result" in event) this.#result = event.result;
+        if (isTerminalRunEvent(event) && "result" in event) this.#result = event.result as RunResult<TOutput>;
         yield event;
         if (isTerminalRunEvent(event)) return;
       }

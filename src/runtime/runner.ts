@@ -120,6 +120,7 @@ function forCaller(result: RunResult, guard: GuardEngine | null): RunResult {
   return {
     ...result,
     answer: result.answer === null ? null : guard.deanonymize(result.answer),
+    ...(result.reasoning !== undefined ? { reasoning: guard.deanonymize(result.reasoning) } : {}),
     ...(result.pendingToolCalls ? { pendingToolCalls: result.pendingToolCalls.map((c) => ({ ...c, params: guard.deanonymize(c.params) })) } : {}),
   };
 }
@@ -243,7 +244,7 @@ export async function* driveRun(plan: RunPlan): AsyncGenerator<RunEvent, RunResu
     }
     outcome = await persistOutcome(journal, state, outcome, guard, runId);
     if (journal.lostLease) throw journal.lostLease;
-    const result = forCaller(toRunResult(runId, outcome, state, hooks.warnings), guard);
+    const result = forCaller(toRunResult(runId, outcome, state, hooks.warnings, hooks.lastReasoning), guard);
     settled = true;
     await hooks.runFinished(runId, result);
     if (outcome.status === "cancelled" && plan.callerSignal?.aborted) throw plan.callerSignal.reason;

@@ -3,7 +3,7 @@ import type { RunResult } from "../types/run-result.js";
 import type { RunStatus } from "../types/run-status.js";
 import { emptyUsage } from "../types/usage.js";
 
-export function toRunResult(runId: string, outcome: LoopOutcome, state: RunState, warnings: readonly string[]): RunResult {
+export function toRunResult(runId: string, outcome: LoopOutcome, state: RunState, warnings: readonly string[], reasoning: string | null = null): RunResult {
   return {
     runId,
     status: outcome.status,
@@ -14,6 +14,7 @@ export function toRunResult(runId: string, outcome: LoopOutcome, state: RunState
     usage: { ...state.usage },
     ...(outcome.pending && outcome.pending.calls.length > 0 ? { pendingToolCalls: outcome.pending.calls } : {}),
     steps: [...state.steps],
+    ...(reasoning !== null ? { reasoning } : {}),
     warnings,
   };
 }

@@ -11,6 +11,16 @@ export interface RunResult<TOutput = unknown> {
   readonly answer: string | null;
   /** The validated structured output (SingleCall with `outputType`). */
   readonly output?: TOutput;
+  /**
+   * The model's reasoning text behind this result — extended thinking or a
+   * reasoning summary — from the run's last LLM call, when the provider
+   * returns one (Anthropic with `thinking`, OpenAI Responses with
+   * `showThinking`). The one place a SingleCall run's reasoning is; a ReAct
+   * run also has each call's on `steps[i].meta.reasoning`. Absent on results
+   * rebuilt from the database; every call's reasoning is stored with it
+   * (`RunStore.getLlmCalls`).
+   */
+  readonly reasoning?: string;
   readonly error: string | null;
   readonly iterationCount: number;
   readonly usage: UsageStats;

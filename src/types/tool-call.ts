@@ -44,3 +44,9 @@ export interface ToolDef {
   readonly timeoutSeconds: number;
   readonly meta: Record<string, unknown>;
 }
+
+/** A tool as `agent.listTools()` lists it: its definition and where it comes from. */
+export interface ListedTool extends ToolDef {
+  /** The tool source that offered it (an `MCPServer`'s name, e.g. `"files"`); `null` for the agent's own tools. */
+  readonly source: string | null;
+}

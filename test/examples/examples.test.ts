@@ -87,7 +87,7 @@ const EXAMPLES: readonly Example[] = [
   { file: "examples/28_context_blocks.ts", prints: [/turn 1\s+input=\s+21\s+cache_write=\s+3030\s+cache_read=\s+-/, /turn 2\s+input=\s+64\s+cache_write=\s+-\s+cache_read=\s+3050/, "turn 2 read 3050 tokens from the cache"] },
   {
     file: "examples/29_openrouter.ts",
-    prints: ["Catalog size: 6 models", "Free + native tools: 2", "google/gemini-2.5-flash (ctx 1048576)", "A model WITHOUT native tools: gryphe/mythomax-l2-13b", "Answer: 15 + 27 = 42.", "Answer: Paris is the capital of France.", "Model 'gryphe/mythomax-l2-13b' (via OpenRouter) does not advertise native tool support"],
+    prints: ["Catalog size: 6 models", "Free + native tools: 2", "Multimodal: 2, text-only: 4", "  - openai/gpt-4o-mini  ($0.150/1M input tokens)", "A model WITHOUT native tools: gryphe/mythomax-l2-13b", "Answer: 15 + 27 = 42.", "Answer: Paris is the capital of France.", "Model 'gryphe/mythomax-l2-13b' (via OpenRouter) does not advertise native tool support"],
   },
   { file: "examples/governance/01_tool_deny.ts", prints: ["deny delete_account denied_by_policy", "Answer: Order 456 is refunded", "[denied] delete_account: Tool 'delete_account' is denied by policy.", "[tool] search:"] },
   {

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { GuardEngine, PII } from "../../src/guardrails/index.js";
-import { presidioDetector } from "../../examples/guardrails-external-engine/presidio-detector.js";
-import { startStandInNer } from "../../examples/guardrails-external-engine/stand-in-ner.js";
+import { presidioDetector } from "../../examples/shared/presidio-detector.js";
+import { startPresidioStandIn } from "../../examples/shared/presidio-stand-in.js";
 import { describeEachBackend } from "../support/backends.js";
 
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ describeEachBackend("the external NER engine example", (backend) => {
     try {
       const env: NodeJS.ProcessEnv = { ...process.env, DENDRUX_LOG: "silent" };
       delete env.ANTHROPIC_API_KEY;
-      delete env.PRESIDIO_URL;
+      delete env.PRESIDIO_ANALYZER_URL;
       const { stdout } = await run(process.execPath, ["--import", "tsx", "examples/guardrails-external-engine/main.ts", database.url], { cwd: root, env });
       expect(stdout.trim().split("\n")).toEqual([
         "model saw: Write to <<PERSON_1>> (<<EMAIL_ADDRESS_1>>) about her trip to <<LOCATION_1>>.",
@@ -31,7 +31,7 @@ describeEachBackend("the external NER engine example", (backend) => {
 });
 
 it("the example's detector turns the service's code-point offsets into JavaScript string offsets", async () => {
-  const ner = await startStandInNer();
+  const ner = await startPresidioStandIn();
   try {
     const engine = new GuardEngine([new PII({ engine: presidioDetector(ner.url) })]);
     expect(await engine.redactText("🎉 Grace Hopper flies to Zürich")).toBe("🎉 <<PERSON_1>> flies to <<LOCATION_1>>");

@@ -87,6 +87,9 @@ export class PostgresStoreDialect implements StoreDialect {
       ...(o.connectionTimeoutMs !== undefined ? { connectionTimeoutMillis: o.connectionTimeoutMs } : {}),
       ...(o.statementTimeoutMs ? { statement_timeout: o.statementTimeoutMs } : {}),
       ...(o.applicationName !== undefined ? { application_name: o.applicationName } : {}),
+      // Idle connections never keep the process alive: a script ends when its work does, even with a pool nobody
+      // closes (the process-wide pool of DENDRUX_DATABASE_URL). A query in flight still holds the process open.
+      allowExitOnIdle: true,
       // Timestamps as text in UTC: a Date would drop the microseconds the columns hold.
       options: "-c TimeZone=UTC",
       types: {

@@ -1,7 +1,8 @@
 /**
  * A `Detector` for a named-entity-recognition service speaking the Presidio
  * analyzer's HTTP API (`POST /analyze` → `[{ entity_type, start, end, score }]`),
- * e.g. `docker run -p 5002:3000 mcr.microsoft.com/presidio-analyzer`.
+ * e.g. `docker run -p 5002:3000 mcr.microsoft.com/presidio-analyzer`, or the
+ * examples' local stand-in (`presidio-stand-in.ts`).
  */
 import type { DetectedEntity, Detector } from "dendrux/guardrails";
 
