@@ -126,7 +126,7 @@ describeEachBackend("read path at scale over HTTP", (backend) => {
     const sse = openSse(`${server.url}/runs/${liveRun}/events/stream`);
     const seqs = () => sse.frames.filter((f) => f.data).map((f) => Number(f.id));
     try {
-      await w.event("test.tick", { i: 0 });
+      await w.emit("test.tick", { i: 0 });
       await until(() => seqs().length === 1, "the first frame");
       // Heavy: no index serves an id-prefix search, so each query reads every run (and the exact count does again).
       let pending = 12;
@@ -140,7 +140,7 @@ describeEachBackend("read path at scale over HTTP", (backend) => {
       // One event at a time, each written once the previous one reached the client, while the queries last.
       let during = 0;
       for (let i = 1; pending > 0 && i < 1000; i++) {
-        await w.event("test.tick", { i });
+        await w.emit("test.tick", { i });
         await until(() => seqs().length === i + 1, `frame ${i}`);
         if (pending > 0) during = i;
       }
