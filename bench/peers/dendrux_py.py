@@ -60,8 +60,12 @@ async def main(spec: dict[str, Any]) -> dict[str, Any]:
         if result.answer != "done" or result.iteration_count != ITERATIONS:
             raise RuntimeError(f"unexpected dendrux-py result: {result.status}")
 
-    for _ in range(spec["warmup"]):
+    # Same rule as sample.mjs: at least `warmup` runs and `warmupMs` of them.
+    warm_until = time.perf_counter() + spec.get("warmupMs", 0) / 1000
+    warmed = 0
+    while warmed < spec["warmup"] or time.perf_counter() < warm_until:
         await once(script())
+        warmed += 1
     # Same rule as sample.mjs: spec["runs"] timed runs, or fewer once budgetMs is spent (at least minRuns).
     samples: list[float] = []
     budget = spec.get("budgetMs")

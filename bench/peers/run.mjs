@@ -14,6 +14,7 @@
  *   DENDRUX_PY                  python of a venv with the reference installed (dendrux-py is skipped without it)
  *   BENCH_PEERS_ROUNDS          rounds, one process per implementation and backend each (default 8)
  *   BENCH_PEERS_SAMPLE_MS       timed ms per process before it stops early (default 1500)
+ *   BENCH_PEERS_WARMUP_MS       untimed warm-up per process, at least (default 1000)
  *   BENCH_PEERS_RUNS            most timed runs per process (default 100 in memory, 30 persisted)
  *   BENCH_PEERS_COUNT_RUNS      runs for the PostgreSQL commit count (default 20)
  *   BENCH_PEERS_ONLY            comma list of implementations (dendrux-ts, langgraph, langgraph-sync, dendrux-py)
@@ -44,6 +45,8 @@ const BUDGET_MS = envNumber("BENCH_PEERS_SAMPLE_MS", 1500);
 const COUNT_RUNS = envNumber("BENCH_PEERS_COUNT_RUNS", 20);
 const RUNS = { memory: envNumber("BENCH_PEERS_RUNS", 100), sqlite: envNumber("BENCH_PEERS_RUNS", 30), postgres: envNumber("BENCH_PEERS_RUNS", 30) };
 const WARMUP = { memory: 20, sqlite: 2, postgres: 2 };
+// Warm-up also lasts at least this long, so a JIT runtime is measured in its steady state, as a server runs.
+const WARMUP_MS = envNumber("BENCH_PEERS_WARMUP_MS", 1000);
 const MIN_RUNS = 5;
 const ADMIN_URL = process.env.DENDRUX_TEST_POSTGRES_URL;
 const PYTHON = process.env.DENDRUX_PY;
@@ -158,7 +161,7 @@ async function commitsSoFar(impl) {
 // ---------------------------------------------------------------- one process sample
 
 function sample(impl, backend, extra = {}) {
-  const spec = { backend, ...target(impl, backend), warmup: WARMUP[backend], runs: RUNS[backend], budgetMs: BUDGET_MS, minRuns: MIN_RUNS, ...impl.spec, ...extra };
+  const spec = { backend, ...target(impl, backend), warmup: WARMUP[backend], warmupMs: WARMUP_MS, runs: RUNS[backend], budgetMs: BUDGET_MS, minRuns: MIN_RUNS, ...impl.spec, ...extra };
   const [command, ...args] = impl.command;
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args, JSON.stringify(spec)], { cwd: here, env: { ...process.env, DENDRUX_LOG: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -411,8 +414,9 @@ ${durability.join("\n")}
   tool call until 4 tool results are in, then the answer); its graph is the standard tool
   loop: an agent node, the prebuilt \`ToolNode\`, \`toolsCondition\` between them. Each
   LangGraph run is a new thread.
-- **Processes**: every sample is a fresh process that does untimed warm-up runs (${WARMUP.memory} in memory,
-  ${WARMUP.sqlite} persisted), then up to ${RUNS.memory} timed runs in memory and ${RUNS.sqlite} persisted, stopping early
+- **Processes**: every sample is a fresh process that does untimed warm-up runs (at least ${WARMUP.memory} in memory,
+  ${WARMUP.sqlite} persisted, and at least ${WARMUP_MS} ms of them, so V8's JIT is in its steady state as in a
+  long-lived server), then up to ${RUNS.memory} timed runs in memory and ${RUNS.sqlite} persisted, stopping early
   after ${BUDGET_MS} ms of timed runs (never fewer than ${MIN_RUNS}); its sample is the median run.
   This run timed ${shownBackends.map((b) => `${runsPer(b.id).reduce((n, f) => n + f.runs, 0)} runs ${b.label}`).join(", ")}.
 - **Interleaving**: ${ROUNDS} rounds; each round starts one process per implementation and

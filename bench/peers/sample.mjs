@@ -15,12 +15,14 @@ export function readSpec() {
 }
 
 /**
- * Times `once` (one whole run) after `spec.warmup` untimed runs: `spec.runs` times, or
+ * Times `once` (one whole run) after untimed warm-up runs (`spec.warmup` runs and `spec.warmupMs` ms, whichever is more): `spec.runs` times, or
  * fewer once `spec.budgetMs` of timed runs have passed (never fewer than `spec.minRuns`).
  * `prepare` builds what a run needs (a fresh script) outside the timed part.
  */
 export async function timeRuns(spec, prepare, once) {
-  for (let i = 0; i < spec.warmup; i++) await once(prepare());
+  // At least `warmup` runs and `warmupMs` of them: a JIT (V8) reaches its steady state only after many runs.
+  const warmUntil = performance.now() + (spec.warmupMs ?? 0);
+  for (let i = 0; i < spec.warmup || performance.now() < warmUntil; i++) await once(prepare());
   const samples = [];
   let spent = 0;
   while (samples.length < spec.runs && (spec.budgetMs == null || spent < spec.budgetMs || samples.length < spec.minRuns)) {
