@@ -233,6 +233,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
    * records `retry_of_run_id`; the source run is left untouched.
    */
   async retry(runId: string, options: RetryOptions = {}): Promise<RunResult<TOutput>> {
+    checkRunId(runId);
     this.#runtime("retry");
     const persistence = await this.#requirePersistence();
     const source = await loadRetrySource(persistence, runId);
@@ -314,7 +315,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
 
   async #resumeWith(operation: string, runId: string, input: ResumeInput, options: SubmitOptions, fallback = false): Promise<RunResult<TOutput>> {
     this.#runtime(operation);
-    if (typeof runId !== "string" || runId.length === 0) throw new ValidationError({ field: "runId", message: "runId must be a non-empty string." });
+    checkRunId(runId);
     const persistence = await this.#requirePersistence();
     // The pending calls are checked against every tool the agent has, its sources' included.
     const { agent } = await this.resolveTools();
@@ -430,6 +431,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
    * Returns the run as it is after the attempt.
    */
   async cancelRun(runId: string): Promise<RunResult> {
+    checkRunId(runId);
     const persistence = await this.#requirePersistence();
     const run = await persistence.getRun(runId);
     if (!run) throw new RunNotFoundError({ runId });
@@ -457,5 +459,12 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** A run id is a non-empty string; one with a NUL character cannot exist (PostgreSQL text refuses it). */
+function checkRunId(runId: unknown): asserts runId is string {
+  if (typeof runId !== "string" || runId.length === 0 || runId.includes("\u0000")) {
+    throw new ValidationError({ field: "runId", message: "runId must be a non-empty string without NUL characters." });
   }
 }

@@ -56,6 +56,14 @@ describeEachBackend("resume(), same-instance cancel and abort signals", (backend
     expect(() => human.resumeStream(p4.runId, { toolResults: [], userInput: "x" })).toThrow(ValidationError);
   });
 
+  it("a run id that cannot exist (empty, or with a NUL character) is a ValidationError on every method that takes one", async () => {
+    const a = agent(["never"]);
+    for (const runId of ["", "01RUN\u0000X"]) {
+      const refusals = [a.submitToolResults(runId, []), a.submitApproval(runId, { approved: true }), a.submitInput(runId, "x"), a.resume(runId, {}), a.cancelRun(runId), a.retry(runId)];
+      for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ name: "ValidationError", field: "runId" });
+    }
+  });
+
   it("cancelRun aborts a run of the same agent instance in flight", async () => {
     const entered = deferred();
     const slow = tool({
