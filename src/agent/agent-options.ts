@@ -83,6 +83,17 @@ export interface AgentOptions<TOutput = unknown> {
    * `staleRunningMs` must be several times larger. @default 10_000
    */
   readonly heartbeatMs?: number;
+  /**
+   * How long a new persisted run may go unrecorded. A run's row and
+   * `run.started` are committed with its first step (before its first tool,
+   * pause or end), so a quick first step costs one commit instead of two; a
+   * run still in its first model call after this long is committed on its own,
+   * so the dashboard and other processes see it. `0` commits every run before
+   * its first model call. A run is always committed before its id is handed
+   * out: with `stream()`, a `notifier` or an `idempotencyKey` it is committed
+   * at once. @default 100
+   */
+  readonly recordWithinMs?: number;
 }
 
 export interface RetryOptions extends Omit<ProviderCallOptions, "signal"> {

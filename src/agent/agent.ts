@@ -41,7 +41,7 @@ import { logger } from "../util/logger.js";
 /** An agent's definition: everything but the provider. */
 type AgentDefinition = Omit<RuntimeAgent, "provider" | "model">;
 
-const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000 } as const;
+const AGENT_DEFAULTS = { name: "Agent", maxIterations: 10, heartbeatMs: 10_000, recordWithinMs: 100 } as const;
 
 /**
  * An agent: a prompt, tools and a provider, run by a loop. Runs can pause for
@@ -93,6 +93,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
       toolSources: options.toolSources ?? [],
       guardrails: options.guardrails ?? [],
       heartbeatMs: options.heartbeatMs,
+      recordWithinMs: options.recordWithinMs,
     });
     this.#toolSources = [...(options.toolSources ?? [])];
     this.#rules = { deny: [...deny], requireApproval: [...requireApproval] };
@@ -123,6 +124,7 @@ export class Agent<TOutput = unknown> implements AsyncDisposable {
       outputType: options.outputType ?? null,
       guardrails: Object.freeze([...(options.guardrails ?? [])]),
       heartbeatMs: options.heartbeatMs ?? AGENT_DEFAULTS.heartbeatMs,
+      recordWithinMs: options.recordWithinMs ?? AGENT_DEFAULTS.recordWithinMs,
     });
     this.#agent = provider ? Object.freeze({ ...this.#definition, provider, model: provider.model }) : null;
   }

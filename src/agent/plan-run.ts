@@ -146,6 +146,8 @@ seed?: RunSeed,
       state,
       controller,
       retryOfRunId: seed?.retryOf ?? null,
+      // Someone learns the id before the run ends (stream events, notifier hooks): record it first.
+      recordWithinMs: streaming || options.notifier ? 0 : agent.recordWithinMs,
     });
   };
 

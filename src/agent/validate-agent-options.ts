@@ -33,6 +33,7 @@ export interface AgentShape {
   readonly toolSources: readonly unknown[];
   readonly guardrails: readonly unknown[];
   readonly heartbeatMs?: unknown;
+  readonly recordWithinMs?: unknown;
 }
 
 /** Every construction-time rule, in the reference's order; the first violation throws. */
@@ -106,6 +107,10 @@ export function validateAgentOptions(o: AgentShape): asserts o is AgentShape & {
   const beat = o.heartbeatMs;
   if (beat !== undefined && !(typeof beat === "number" && Number.isInteger(beat) && beat >= 10 && beat <= 3_600_000)) {
     fail("heartbeatMs", `${who} heartbeatMs must be an integer between 10 and 3600000 (milliseconds), got ${shown(beat)}.`);
+  }
+  const within = o.recordWithinMs;
+  if (within !== undefined && !(typeof within === "number" && Number.isInteger(within) && within >= 0 && within <= 60_000)) {
+    fail("recordWithinMs", `${who} recordWithinMs must be an integer between 0 and 60000 (milliseconds), got ${shown(within)}.`);
   }
 
   if (o.toolSources.length > 0) {

@@ -2,8 +2,10 @@ import { DendruxError } from "./dendrux-error.js";
 
 /**
  * The run could not be started or resumed because the database refused to
- * record it (its row, its first event, the resume's claim). Nothing ran: no
- * model was called and no tool started. The driver's error is `cause`.
+ * record it (its row, its first event, the resume's claim). No tool started
+ * and nothing was written; a new run's first model call may have been made
+ * (its row is committed with its first step, unless `recordWithinMs` is 0).
+ * The driver's error is `cause`.
  */
 export class RunStartFailedError extends DendruxError {
   override readonly name = "RunStartFailedError";

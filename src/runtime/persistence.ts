@@ -23,6 +23,11 @@ export interface CreateRunInput {
   readonly controller: AbortController;
   /** Set for `agent.retry()`: the run this one retries. */
   readonly retryOfRunId?: string | null;
+  /**
+   * How long the run row may wait for the first step's commit; `0` records the
+   * run before `createRun` returns (its id is about to be handed out).
+   */
+  readonly recordWithinMs: number;
 }
 
 /** A stored conversation message, as `agent.retry()` rebuilds history from it. */

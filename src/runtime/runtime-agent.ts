@@ -17,6 +17,8 @@ export interface RuntimeAgent extends LoopAgent {
   readonly guardrails: readonly Guardrail[];
   /** How often a running run renews its lease (`last_progress_at`), in milliseconds. */
   readonly heartbeatMs: number;
+  /** How long a new run may wait for its first step's commit before its row is committed alone, in milliseconds. */
+  readonly recordWithinMs: number;
 }
 
 /** `"{agentName}:{model}"`; `null` for an unnamed agent. Per-call model overrides do not change it. */

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js";
+import { RunStartFailedError } from "../errors/run-start-failed-error.js";
 import type { RunStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
 import { newId } from "../util/ulid.js";
@@ -75,6 +76,9 @@ export class RunWriter {
   #broken: unknown = null;
   /** Commits go out one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** A new run's row, inserted by its first commit; `null` once the run is recorded. */
+  #unrecorded: Record<string, unknown> | null = null;
+  #recordTimer: NodeJS.Timeout | null = null;
 
   constructor(db: Kysely<Database>, adapter: StoreAdapter, runId: string, options: { nextSequence?: number; nextOrder?: number } = {}) {
     this.db = db;
@@ -344,20 +348,21 @@ export class RunWriter {
     return this.#inOrder(async () => {
       if (this.#lost) throw this.#lost;
       if (this.#broken) throw this.#broken;
-      if (!this.hasPending) return;
+      if (!this.hasPending && this.#unrecorded === null) return;
       const batch = this.#take();
       let result: { cancelRequested: boolean } | null;
       try {
-        result = await this.#commit("save_step", (b) => this.#leaseAnchor(b, ["running"]), batch);
+        result = await this.#commit(this.#unrecorded ? "create_run" : "save_step", (b) => this.#anchor(b, ["running"]), batch);
       } catch (error) {
         this.#drop(batch);
-        this.#broken = error;
-        throw error;
+        this.#broken = this.#startFailure(error);
+        throw this.#broken;
       }
       if (!result) {
         this.#drop(batch);
         throw await this.markLost();
       }
+      this.#markRecorded();
       this.#afterCommit(batch, result);
     });
   }
@@ -368,6 +373,8 @@ export class RunWriter {
    */
   async renewLease(): Promise<void> {
     if (this.#lost) throw this.#lost;
+    // Not recorded yet: there is no lease to renew, so record the run now.
+    if (this.#unrecorded) return this.flush();
     const row = await this.db
       .updateTable("agent_runs")
       .set({ last_progress_at: this.now() })
@@ -380,18 +387,73 @@ export class RunWriter {
     if (this.#cancelRequested) this.onCancelRequested?.();
   }
 
-  /** Creates the run row and commits what is buffered (its first event) in the same transaction. */
-  create(insert: BatchAnchor): Promise<void> {
-    return this.#inOrder(async () => {
-      const batch = this.#take();
-      try {
-        const result = await this.#commit("create_run", () => insert, batch);
-        this.#afterCommit(batch, result ?? { cancelRequested: false });
-      } catch (error) {
-        this.#drop(batch);
-        throw error;
-      }
-    });
+  /**
+   * Makes this writer the one that creates its run: `row` (the new
+   * `agent_runs` row) is inserted by the first commit, together with whatever
+   * that commit carries, so a quick first step costs one commit, not two.
+   * Within `withinMs` the run is recorded even if no step boundary came (`0`:
+   * right away), so a run waiting on a slow first model call is visible.
+   * Resolves once recorded when `withinMs` is 0.
+   */
+  record(row: Record<string, unknown>, withinMs: number): Promise<void> {
+    this.#unrecorded = row;
+    if (withinMs <= 0) return this.flush();
+    this.#recordTimer = setTimeout(() => {
+      this.#recordTimer = null;
+      // A failure is kept (`#broken`) and thrown at the run's next commit.
+      this.flush().catch(() => undefined);
+    }, withinMs);
+    this.#recordTimer.unref();
+    return Promise.resolve();
+  }
+
+  /** `true` once the run row exists (committed by this writer or, for a claimed run, before). */
+  get recorded(): boolean {
+    return this.#unrecorded === null;
+  }
+
+  /** The insert creating the run, with what the first commit adds to its row. */
+  #creationAnchor(row: Record<string, unknown>, batch: Pending, values: Record<string, unknown>): BatchAnchor {
+    const u = batch.usage;
+    const now = this.now();
+    const created = {
+      ...row,
+      last_progress_at: now,
+      ...(u
+        ? {
+            total_input_tokens: u.input,
+            total_output_tokens: u.output,
+            total_cost_usd: u.cost,
+            total_cache_read_tokens: u.cacheRead ?? 0,
+            total_cache_creation_tokens: u.cacheCreation ?? 0,
+            total_reasoning_tokens: u.reasoning ?? 0,
+            iteration_count: u.iteration,
+            updated_at: now,
+          }
+        : {}),
+      ...(batch.mapping !== null ? { pii_mapping: batch.mapping } : {}),
+      ...values,
+    };
+    return (db) => db.insertInto("agent_runs").values(created as never).returning("cancel_requested");
+  }
+
+  /** The anchor of a commit: the run row's update, or its insert while the run is not recorded yet. */
+  #anchor(batch: Pending, statuses: readonly RunStatus[], values: Record<string, unknown> = {}, unlessCancelRequested = false): BatchAnchor {
+    const row = this.#unrecorded;
+    return row ? this.#creationAnchor(row, batch, values) : this.#leaseAnchor(batch, statuses, values, unlessCancelRequested);
+  }
+
+  /** After the first commit: the run exists. */
+  #markRecorded(): void {
+    this.#unrecorded = null;
+    if (this.#recordTimer) clearTimeout(this.#recordTimer);
+    this.#recordTimer = null;
+  }
+
+  /** A failed commit that was to create the run means the run could not start: nothing was recorded and no tool ran. */
+  #startFailure(error: unknown): unknown {
+    if (this.#unrecorded === null || error instanceof RunStartFailedError) return error;
+    return new RunStartFailedError({ runId: this.runId, cause: error });
   }
 
   /**
@@ -407,10 +469,10 @@ export class RunWriter {
       withEvent.rows.set("run_events", [...(batch.rows.get("run_events") ?? []), announced]);
       let result: { cancelRequested: boolean } | null;
       try {
-        result = await this.#commit(`finalize_${change.to}`, (b) => this.#leaseAnchor(b, change.from, { ...change.values, status: change.to }, change.unlessCancelRequested), withEvent);
+        result = await this.#commit(`finalize_${change.to}`, (b) => this.#anchor(b, change.from, { ...change.values, status: change.to }, change.unlessCancelRequested), withEvent);
       } catch (error) {
         this.#drop(batch);
-        throw error;
+        throw this.#startFailure(error);
       }
       if (!result) {
         // Not written: the evidence waits for the next commit; the announcing event's number is
@@ -419,6 +481,7 @@ export class RunWriter {
         this.#restore(batch);
         return false;
       }
+      this.#markRecorded();
       this.#afterCommit(withEvent, result);
       return true;
     });

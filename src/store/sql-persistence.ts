@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { IdempotencyConflictError } from "../errors/idempotency-conflict-error.js";
 import { RunAlreadyActiveError } from "../errors/run-already-active-error.js";
+import { RunStartFailedError } from "../errors/run-start-failed-error.js";
 import type { CreateRunInput, OpenResumeInput, Persistence, ResumeOpening, StoredRun, StoredTrace } from "../runtime/persistence.js";
 import type { JournalOpening } from "../runtime/runner.js";
 import { isTerminalStatus, type RunStatus, TERMINAL_STATUSES, WAITING_STATUSES } from "../types/run-status.js";
@@ -98,18 +99,21 @@ export class SqlPersistence implements Persistence {
       created_at: adapter.timestamp(now),
       updated_at: adapter.timestamp(now),
     };
-    // The run row and its first event in one commit: a run is never seen without `run.started`.
+    // The run row and its first event are committed together (never a run without `run.started`),
+    // with the first step's evidence when that step is quick (see `recordWithinMs`).
     const writer = new RunWriter(db, adapter, input.runId);
     writer.event("run.started", {
       agent_name: input.agent.name,
       system_prompt: input.systemPrompt,
       ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
     });
+    // An idempotency key is claimed before any work, so a concurrent twin is refused at once.
+    const withinMs = input.idempotencyKey ? 0 : input.recordWithinMs;
     try {
-      await writer.create((trx) => trx.insertInto("agent_runs").values(row).returning("cancel_requested"));
+      await writer.record(row, withinMs);
     } catch (error) {
       // A concurrent run with the same key inserted first: decide against its row.
-      if (input.idempotencyKey && adapter.isUniqueViolation(error)) {
+      if (input.idempotencyKey && adapter.isUniqueViolation(error instanceof RunStartFailedError ? error.cause : error)) {
         const decided = this.#checkIdempotency(await this.#findByKey(input.idempotencyKey), input);
         if (decided) return decided;
       }

@@ -122,6 +122,12 @@ describe("Agent construction rules", () => {
     }
   });
 
+  it.each([-1, 1.5, 60_001, "100", null])("rejects recordWithinMs %o, naming the range", (recordWithinMs) => {
+    const error = rejection(() => new Agent({ ...base, recordWithinMs: recordWithinMs as number }));
+    expect(error.field).toBe("recordWithinMs");
+    expect(error.message).toContain("recordWithinMs must be an integer between 0 and 60000");
+  });
+
   it.each([0, 5, 1.5, 3_600_001, "1000"])("rejects heartbeatMs %o, naming the range", (heartbeatMs) => {
     const error = rejection(() => new Agent({ ...base, heartbeatMs: heartbeatMs as number }));
     expect(error.field).toBe("heartbeatMs");

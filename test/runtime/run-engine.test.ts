@@ -368,7 +368,12 @@ describeEachBackend("one run engine", (backend) => {
     const c = agent(elsewhere, [], { heartbeatMs: 100 });
     const run = c.run("go");
     await elsewhere.entered.promise;
-    const [row] = await database.store.listRuns({ status: "running", agentName: "Engine" });
+    // Another process sees the run once it is recorded: within `recordWithinMs` of its start.
+    let row: Awaited<ReturnType<typeof database.store.listRuns>>[number] | undefined;
+    while (!row) {
+      [row] = await database.store.listRuns({ status: "running", agentName: "Engine" });
+      if (!row) await sleep(10);
+    }
     const other = agent(["x"], []);
     await other.cancelRun(row!.runId);
     expect((await run).status).toBe("cancelled");

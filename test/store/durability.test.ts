@@ -200,10 +200,7 @@ describeEachBackend("durability: database failures", (backend) => {
     expect(await store.getRun(result.runId)).toMatchObject({ totalInputTokens: 7, totalOutputTokens: 3 });
   });
 
-  it("a run the database refuses to record throws RunStartFailedError with its id; nothing ran, nothing was written", async () => {
-    const llm = new MockLLM(["never"]);
-    const agent = new Agent({ name: "Durable", provider: llm, prompt: "p", databaseUrl: database.url });
-    agents.push(agent);
+  async function refusedRun(agent: Agent): Promise<RunStartFailedError> {
     const restore = await failInserts("agent_runs");
     let error: unknown;
     try {
@@ -214,10 +211,29 @@ describeEachBackend("durability: database failures", (backend) => {
       await restore();
     }
     expect(error).toBeInstanceOf(RunStartFailedError);
-    const { runId, cause } = error as RunStartFailedError;
-    expect(String((cause as Error).message)).toContain("recorder boom");
+    const failure = error as RunStartFailedError;
+    expect(String((failure.cause as Error).message)).toContain("recorder boom");
+    expect(await store.getRun(failure.runId)).toBeNull();
+    expect(await store.getEvents(failure.runId)).toEqual([]);
+    return failure;
+  }
+
+  it("a run the database refuses to record throws RunStartFailedError with its id; recorded up front (recordWithinMs: 0), no model was called", async () => {
+    const llm = new MockLLM(["never"]);
+    const agent = new Agent({ name: "Durable", provider: llm, prompt: "p", databaseUrl: database.url, recordWithinMs: 0 });
+    agents.push(agent);
+    await refusedRun(agent);
     expect(llm.callsMade).toBe(0);
-    expect(await store.getRun(runId)).toBeNull();
-    expect(await store.getEvents(runId)).toEqual([]);
+  });
+
+  it("a run recorded with its first step that the database refuses throws RunStartFailedError before its first tool starts", async () => {
+    const llm = new MockLLM([{ toolCalls: [{ name: "side_effect" }] }, "never"]);
+    const effects: string[] = [];
+    const sideEffect = tool({ name: "side_effect", description: "", parameters: z.object({}), execute: () => (effects.push("ran"), "done") });
+    const agent = new Agent({ name: "Durable", provider: llm, prompt: "p", tools: [sideEffect], databaseUrl: database.url, recordWithinMs: 60_000 });
+    agents.push(agent);
+    await refusedRun(agent);
+    expect(llm.callsMade).toBe(1);
+    expect(effects).toEqual([]);
   });
 });

@@ -291,13 +291,14 @@ describeEachBackend("durable runs", (backend) => {
   it("a cancel that lands during the iteration that would pause ends the run cancelled, never paused", async () => {
     const other = new Agent({ name: "Support", provider: new MockLLM([]), prompt: "p", databaseUrl: database.url });
     agents.push(other);
+    // Recorded before its first model call, so the other process can find it while the model answers.
     const a = agent([
       // Another process cancels while the model is answering with a client-side call.
       async (request) => {
         expect((await other.cancelRun(request.runId!)).status).toBe("running");
         return { toolCalls: [{ name: "read_range", params: { sheet: "S1" } }] };
       },
-    ]);
+    ], { recordWithinMs: 0 });
     const result = await a.run("go");
     expect(result.status).toBe("cancelled");
     const row = await store.getRun(result.runId);
@@ -598,5 +599,76 @@ describeEachBackend("durable runs", (backend) => {
     const types = await eventTypes(paused.runId);
     expect(types.slice(-2)).toEqual(["tool.completed", "run.cancelled"]);
     expect(types.filter((t) => t === "run.cancelled")).toHaveLength(1);
+  });
+
+  it("a quick first step is committed with the run: unseen during the first model call, then row, run.started and the step in one commit before the tool", async () => {
+    const seenDuringCall: unknown[] = [];
+    const seenByTool: string[][] = [];
+    const probe = tool({
+      name: "probe",
+      description: "",
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        const run = await store.getRun(ctx.runId);
+        seenByTool.push([run!.status, String(run!.totalInputTokens), ...(await store.getEvents(ctx.runId)).map((e) => e.eventType)]);
+        return "ok";
+      },
+    });
+    const a = agent(
+      [
+        async (request) => {
+          seenDuringCall.push(await store.getRun(request.runId!));
+          return { toolCalls: [{ name: "probe" }], usage: { inputTokens: 11, outputTokens: 4 } };
+        },
+        { text: "done", usage: { inputTokens: 5, outputTokens: 1 } },
+      ],
+      { tools: [probe], recordWithinMs: 60_000 },
+    );
+    const result = await a.run("go");
+    expect(result.status).toBe("success");
+    expect(seenDuringCall).toEqual([null]);
+    expect(seenByTool).toEqual([["running", "11", "run.started", "llm.completed"]]);
+    expect(await store.getRun(result.runId)).toMatchObject({ status: "success", totalInputTokens: 16, totalOutputTokens: 5, iterationCount: 2 });
+    expect(await eventTypes(result.runId)).toEqual(["run.started", "llm.completed", "tool.completed", "llm.completed", "run.completed"]);
+  });
+
+  it("a run without tools is created finished: status, totals and all its events in its one commit", async () => {
+    const a = agent([{ text: "hi", usage: { inputTokens: 7, outputTokens: 3, costUsd: 0.5 } }], { recordWithinMs: 60_000 });
+    const result = await a.run("hello", { metadata: { thread_id: "t-one" }, tenantId: "acme" });
+    expect(await store.getRun(result.runId)).toMatchObject({ status: "success", totalInputTokens: 7, totalOutputTokens: 3, totalCostUsd: 0.5, iterationCount: 1, tenantId: "acme" });
+    expect(await eventTypes(result.runId)).toEqual(["run.started", "llm.completed", "run.completed"]);
+  });
+
+  it("a run still in its first model call is recorded within recordWithinMs, so other processes see it", async () => {
+    const a = agent(
+      [
+        async (request) => {
+          // Answers only once another reader finds the run (the test times out otherwise).
+          while ((await store.getRun(request.runId!)) === null) await new Promise((r) => setTimeout(r, 5));
+          return "seen";
+        },
+      ],
+      { recordWithinMs: 20 },
+    );
+    const result = await a.run("go");
+    expect(result.answer).toBe("seen");
+    expect(await eventTypes(result.runId)).toEqual(["run.started", "llm.completed", "run.completed"]);
+  });
+
+  it("a run is recorded before its id is handed out: a notifier's hooks, a stream's events, an idempotency key", async () => {
+    const rowsAtStart: unknown[] = [];
+    const notifier: Notifier = { onRunStarted: async (runId) => void rowsAtStart.push((await store.getRun(runId))?.status) };
+    await agent(["a"], { recordWithinMs: 60_000 }).run("go", { notifier });
+    expect(rowsAtStart).toEqual(["running"]);
+
+    const streamed = agent(["b"], { recordWithinMs: 60_000 }).stream("go");
+    for await (const event of streamed) {
+      if (event.type === "run_started") rowsAtStart.push((await store.getRun(streamed.runId))?.status);
+    }
+    expect(rowsAtStart).toEqual(["running", "running"]);
+
+    const keyed = agent([async (request) => ((rowsAtStart.push((await store.getRun(request.runId!))?.status), "c"))], { recordWithinMs: 60_000 });
+    await keyed.run("go", { idempotencyKey: "record-first" });
+    expect(rowsAtStart).toEqual(["running", "running", "running"]);
   });
 });
