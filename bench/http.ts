@@ -8,6 +8,14 @@
  *   BENCH_DATA_DIR=/var/tmp/dendrux-bench npm run bench:http
  *   BENCH_HTTP_RUNS=100000 BENCH_HTTP_BACKENDS=sqlite npm run bench:http
  *   BENCH_HTTP_ROUTES=thread_id npm run bench:http        # only routes whose name contains the text
+ *   DENDRUX_PY=/path/to/venv/bin/python npm run bench:http   # the Python reference's router beside ours
+ *
+ * With DENDRUX_PY (a Python with the reference, FastAPI and uvicorn installed),
+ * the reference's `make_read_router` serves the same database from a uvicorn
+ * process, route by route after ours, and the table gains its figures and the
+ * ratios. Routes the reference does not have (metadata filters, `before`) are
+ * n/a on its side. Sequential samples stop after BENCH_HTTP_REQUESTS requests
+ * or BENCH_HTTP_SEQUENTIAL_SECONDS (default 20) seconds, whichever comes first.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -22,6 +30,8 @@ const SIZES = (process.env.BENCH_HTTP_RUNS ?? "100000,1000000").split(",").map(N
 const BACKENDS = (process.env.BENCH_HTTP_BACKENDS ?? "sqlite,postgres").split(",") as ("sqlite" | "postgres")[];
 const SEQUENTIAL = Number(process.env.BENCH_HTTP_REQUESTS ?? 200);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const SEQUENTIAL_SECONDS = Number(process.env.BENCH_HTTP_SEQUENTIAL_SECONDS ?? 20);
+const PYTHON = process.env.DENDRUX_PY;
 const CONNECTIONS = 32;
 const THREADS = 1000;
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), "dendrux-bench-data");
@@ -30,6 +40,8 @@ const root = join(import.meta.dirname, "..");
 
 interface Route {
   readonly name: string;
+  /** `false` for a route the reference's router does not have. */
+  readonly reference?: false;
   /** The path of request `i` (varied so no answer is served from a warm page alone). */
   path(i: number, total: number): string;
 }
@@ -41,15 +53,18 @@ const ROUTES: readonly Route[] = [
   { name: "/runs?agent_name=…&limit=50", path: (i) => `/runs?agent_name=Agent${i % 5}&limit=50` },
   { name: "/runs?tenant_id=…&limit=50", path: (i) => `/runs?tenant_id=tenant_${i % 20}&limit=50` },
   { name: "/runs?parent_run_id=…", path: (i, total) => `/runs?parent_run_id=${seededRunId(total - 2 - 20 * pick(i, Math.floor(total / 20)))}&limit=50` },
-  { name: "/runs?metadata.thread_id=…&limit=50", path: (i) => `/runs?limit=50&metadata.thread_id=t_${pick(i, THREADS)}` },
+  { name: "/runs?metadata.thread_id=…&limit=50", path: (i) => `/runs?limit=50&metadata.thread_id=t_${pick(i, THREADS)}`, reference: false },
   { name: "/runs?limit=50&offset=5000", path: () => "/runs?limit=50&offset=5000" },
-  { name: "/runs?limit=50&before=… (5,000 deep)", path: (_, total) => `/runs?limit=50&before=${seededRunId(total - 5001)}` },
+  { name: "/runs?limit=50&before=… (5,000 deep)", path: (_, total) => `/runs?limit=50&before=${seededRunId(total - 5001)}`, reference: false },
   { name: "/runs/:id", path: (i, total) => `/runs/${seededRunId(pick(i, total))}` },
   { name: "/runs/:id/events", path: (i, total) => `/runs/${seededRunId(1000 * pick(i, Math.floor(total / 1000)))}/events` },
 ];
 
-function startServer(url: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "bench/http-server.ts"), url], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+/** Ours (`bench/http-server.ts`) or, with `python`, the reference's (`bench/http_server_py.py`). */
+function startServer(url: string, python?: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = python
+    ? spawn(python, [join(root, "bench/http_server_py.py"), referenceUrl(url)], { cwd: root, stdio: ["pipe", "pipe", "inherit"] })
+    : spawn(process.execPath, ["--import", "tsx", join(root, "bench/http-server.ts"), url], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`server exited (${code})`)));
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -57,6 +72,20 @@ function startServer(url: string): Promise<{ port: number; child: ChildProcess }
       if (port) resolve({ port: Number(port[1]), child });
     });
   });
+}
+
+/** The same database as a SQLAlchemy async URL. */
+function referenceUrl(url: string): string {
+  if (url.startsWith("sqlite:///")) return `sqlite+aiosqlite:///${url.slice("sqlite:///".length)}`;
+  return url.replace(/^postgres(ql)?:\/\//, "postgresql+asyncpg://");
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once("exit", r));
+  child.stdin!.end();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function get(agent: http.Agent, port: number, path: string): Promise<number> {
@@ -77,7 +106,8 @@ async function sequential(port: number, route: Route, total: number): Promise<{ 
   try {
     for (let i = 0; i < 10; i++) if ((await get(agent, port, route.path(i, total))) !== 200) return null;
     const samples: number[] = [];
-    for (let i = 0; i < SEQUENTIAL; i++) {
+    const deadline = performance.now() + SEQUENTIAL_SECONDS * 1000;
+    for (let i = 0; i < SEQUENTIAL && (i < 20 || performance.now() < deadline); i++) {
       const t0 = performance.now();
       await get(agent, port, route.path(i, total));
       samples.push(performance.now() - t0);
@@ -101,6 +131,20 @@ async function loaded(port: number, route: Route, total: number): Promise<{ p50:
 }
 
 const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(theirs / ours < 10 ? 1 : 0)}×`;
+type Figures = { seq: { p50: number; p99: number }; load: { p50: number; p99: number; rps: number; errors: number } } | null;
+
+async function measure(port: number, route: Route, total: number): Promise<Figures> {
+  const seq = await sequential(port, route, total);
+  if (!seq) return null;
+  return { seq, load: await loaded(port, route, total) };
+}
+
+const cells = (f: Figures) =>
+  f
+    ? `${ms(f.seq.p50)} | ${ms(f.seq.p99)} | ${f.load.p50} | ${f.load.p99} | ${Math.round(f.load.rps).toLocaleString("en-US")}${f.load.errors > 0 ? ` (${f.load.errors} errors)` : ""}`
+    : "n/a | | | |";
+
 mkdirSync(DATA_DIR, { recursive: true });
 for (const backend of BACKENDS) {
   if (backend === "postgres" && !pgAdmin) {
@@ -110,21 +154,28 @@ for (const backend of BACKENDS) {
   for (const total of SIZES) {
     const url = await benchDatabase(backend, total, DATA_DIR, pgAdmin);
     await seedRuns(url, total, { threads: THREADS, log: (line) => console.error(line) });
-    const { port, child } = await startServer(url);
+    const ours = await startServer(url);
+    const reference = PYTHON ? await startServer(url, PYTHON) : null;
     console.log(`\n### ${backend === "sqlite" ? "SQLite" : "PostgreSQL"}, ${total.toLocaleString("en-US")} runs\n`);
-    console.log(`| route | sequential p50 ms | sequential p99 ms | ${CONNECTIONS} conn. p50 ms | ${CONNECTIONS} conn. p99 ms | req/s |`);
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    const head = `sequential p50 ms | sequential p99 ms | ${CONNECTIONS} conn. p50 ms | ${CONNECTIONS} conn. p99 ms | req/s`;
+    if (reference) {
+      console.log(`| route | ${head} | reference: ${head} | seq. p50 ratio | req/s ratio |`);
+      console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    } else {
+      console.log(`| route | ${head} |`);
+      console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    }
     for (const route of ROUTES.filter((r) => r.name.includes(process.env.BENCH_HTTP_ROUTES ?? ""))) {
-      const seq = await sequential(port, route, total);
-      if (!seq) {
-        console.log(`| \`${route.name}\` | n/a | | | | |`);
+      const mine = await measure(ours.port, route, total);
+      if (!reference) {
+        console.log(`| \`${route.name}\` | ${cells(mine)} |`);
         continue;
       }
-      const load = await loaded(port, route, total);
-      const note = load.errors > 0 ? ` (${load.errors} errors)` : "";
-      console.log(`| \`${route.name}\` | ${ms(seq.p50)} | ${ms(seq.p99)} | ${load.p50} | ${load.p99} | ${Math.round(load.rps).toLocaleString("en-US")}${note} |`);
+      const theirs = route.reference === false ? null : await measure(reference.port, route, total);
+      const ratios = mine && theirs ? `${ratio(theirs.seq.p50, mine.seq.p50)} | ${ratio(mine.load.rps, theirs.load.rps)}` : "n/a | n/a";
+      console.log(`| \`${route.name}\` | ${cells(mine)} | ${cells(theirs)} | ${ratios} |`);
     }
-    child.stdin!.end();
-    await new Promise((r) => child.once("exit", r));
+    await stopServer(ours.child);
+    if (reference) await stopServer(reference.child);
   }
 }

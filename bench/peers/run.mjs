@@ -223,12 +223,13 @@ try {
   }
 
   // Commits per iteration on PostgreSQL: a process with one untimed run, then one with
-  // one untimed run and COUNT_RUNS more; the difference is COUNT_RUNS runs and nothing else.
+  // one untimed run and COUNT_RUNS more; the difference is COUNT_RUNS runs and nothing else
+  // (no time-based warm-up here: it would add a varying number of runs to each process).
   for (const impl of pgImpls) {
     const c0 = await commitsSoFar(impl);
-    await sample(impl, "postgres", { warmup: 1, runs: 0 });
+    await sample(impl, "postgres", { warmup: 1, warmupMs: 0, runs: 0 });
     const c1 = await commitsSoFar(impl);
-    const out = await sample(impl, "postgres", { warmup: 1, runs: COUNT_RUNS, budgetMs: null });
+    const out = await sample(impl, "postgres", { warmup: 1, warmupMs: 0, runs: COUNT_RUNS, budgetMs: null });
     const c2 = await commitsSoFar(impl);
     commits.set(impl.id, (c2 - c1 - (c1 - c0)) / (COUNT_RUNS * out.iterations));
   }
