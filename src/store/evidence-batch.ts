@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type OperationNodeSource, type RawBuilder, sql } from "kysely";
 import { EVENTS_CHANNEL } from "./live/event-signals.js";
+import { sqliteHandleOf } from "./dialect/sqlite/sqlite-dialect.js";
 import type { Database } from "./schema.js";
 
 /** Tables a run's step writes rows to, in the order a batch inserts them. */
@@ -20,6 +21,7 @@ export interface BatchRows {
  * creates it. Whether it yields a row decides whether the rows are written.
  */
 export type BatchAnchor = (db: Kysely<Database>) => OperationNodeSource & {
+  compile(): CompiledQuery;
   executeTakeFirst(): Promise<{ cancel_requested: unknown } | undefined>;
 };
 
@@ -140,21 +142,41 @@ export async function commitBatchSqlite(
   batch: BatchRows,
   readBool: (value: unknown) => boolean,
 ): Promise<{ cancelRequested: boolean } | null> {
+  const handle = sqliteHandleOf(db);
+  if (handle) {
+    // The store's own connection: one synchronous `BEGIN IMMEDIATE … COMMIT` under Kysely's connection
+    // lock (so no other query interleaves), without a promise per statement.
+    const compiled = anchor(db).compile();
+    return db.connection().execute(async () =>
+      handle
+        .transaction(() => {
+          const lease = handle.prepare(compiled.sql).get(...compiled.parameters) as { cancel_requested: unknown } | undefined;
+          if (!lease) return null;
+          for (const [text, values] of sqliteInserts(batch)) handle.prepare(text).run(...values);
+          return { cancelRequested: readBool(lease.cancel_requested) };
+        })
+        .immediate(),
+    );
+  }
   return db.transaction().execute(async (trx) => {
     const lease = await anchor(trx).executeTakeFirst();
     if (!lease) return null;
-    for (const table of BATCH_TABLES) {
-      const rows = batch.rows.get(table);
-      if (!rows || rows.length === 0) continue;
-      const columns = Object.keys(rows[0]!);
-      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / columns.length));
-      for (let at = 0; at < rows.length; at += perStatement) {
-        const chunk = rows.slice(at, at + perStatement);
-        // Written straight to the driver: the text is fixed per shape (and SQLite's prepared statement cached).
-        const values = chunk.flatMap((row) => columns.map((c) => row[c]));
-        await trx.executeQuery(CompiledQuery.raw(insertText(table, columns, chunk.length), values));
-      }
-    }
+    // Written straight to the driver: the text is fixed per shape (and SQLite's prepared statement cached).
+    for (const [text, values] of sqliteInserts(batch)) await trx.executeQuery(CompiledQuery.raw(text, values));
     return { cancelRequested: readBool(lease.cancel_requested) };
   });
+}
+
+/** The batch's multi-row inserts, table by table, each within SQLite's parameter ceiling. */
+function* sqliteInserts(batch: BatchRows): Generator<[string, unknown[]]> {
+  for (const table of BATCH_TABLES) {
+    const rows = batch.rows.get(table);
+    if (!rows || rows.length === 0) continue;
+    const columns = Object.keys(rows[0]!);
+    const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / columns.length));
+    for (let at = 0; at < rows.length; at += perStatement) {
+      const chunk = rows.slice(at, at + perStatement);
+      yield [insertText(table, columns, chunk.length), chunk.flatMap((row) => columns.map((c) => row[c]))];
+    }
+  }
 }

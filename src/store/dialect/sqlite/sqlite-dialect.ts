@@ -35,6 +35,30 @@ interface SqliteDatabase {
   close(): void;
 }
 
+/** A better-sqlite3 statement, as the store's synchronous paths use it. */
+export interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+}
+
+/** The better-sqlite3 connection behind a Kysely instance this dialect created. */
+export interface SqliteHandle {
+  prepare(source: string): SqliteStatement;
+  transaction<T>(fn: () => T): { immediate(): T };
+}
+
+const handles = new WeakMap<Kysely<Database>, SqliteHandle>();
+
+/**
+ * The connection under `db` when this dialect opened it, so a step's commit can
+ * run as one synchronous transaction (better-sqlite3 is synchronous anyway)
+ * while holding Kysely's connection lock; `undefined` for a Kysely the store
+ * was handed.
+ */
+export function sqliteHandleOf(db: Kysely<Database>): SqliteHandle | undefined {
+  return handles.get(db);
+}
+
 const CACHED_STATEMENTS = 256;
 
 /**
@@ -139,7 +163,9 @@ export class SqliteStoreDialect implements StoreDialect {
     // The reference never turns foreign keys on; we do, so cascades work.
     database.pragma("foreign_keys = ON");
     cacheStatements(database);
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
+    handles.set(kysely, database as unknown as SqliteHandle);
+    return kysely;
   }
 
   async prepare(db: Kysely<Database>): Promise<void> {
