@@ -306,7 +306,7 @@ export class RunStore implements AsyncDisposable {
       if (typeof filters.runIdPrefix !== "string" || !/^[0-9A-Za-z]*$/.test(filters.runIdPrefix)) {
         throw new ValidationError({ field: "runIdPrefix", message: "runIdPrefix must contain only letters and digits." });
       }
-      if (filters.runIdPrefix !== "") where.push(sql<SqlBool>`id LIKE ${`${filters.runIdPrefix}%`}`);
+      if (filters.runIdPrefix !== "") where.push(this.#idPrefix(filters.runIdPrefix));
     }
     for (const [name, value, op] of [
       ["startedAfter", filters.startedAfter, ">="],
@@ -324,6 +324,19 @@ export class RunStore implements AsyncDisposable {
     }
     where.push(...scopePredicates(this.#adapter, validateScope(filters.scope)));
     return where;
+  }
+
+  /**
+   * Ids starting with `prefix` (letters and digits), case-sensitive on both
+   * engines, read as a range of an index: SQLite compares text bytewise, so
+   * `[prefix, prefix with its last character + 1)` is exact; PostgreSQL's
+   * `LIKE 'prefix%'` is served by the `text_pattern_ops` index whatever the
+   * database's collation.
+   */
+  #idPrefix(prefix: string): Expression<SqlBool> {
+    if (this.#adapter.kind === "postgres") return sql<SqlBool>`id LIKE ${`${prefix}%`}`;
+    const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    return sql<SqlBool>`(id >= ${prefix} AND id < ${next})`;
   }
 
   /** `agent_run_id` is a run inside the scope (nothing to add without one). */

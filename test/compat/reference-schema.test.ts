@@ -11,7 +11,7 @@ import { loadGolden, loadReferenceDatabase } from "./reference-fixtures.js";
 /** Our own indexes, the only schema objects the reference does not create (documented in the sharing guide). */
 const OUR_INDEXES = {
   sqlite: ["ix_agent_runs_thread_created", "ix_agent_runs_agent_created", "ix_agent_runs_created_id", "ix_agent_runs_parent_created", "ix_agent_runs_status_created", "ix_agent_runs_tenant_created", "ux_run_events_run_sequence"],
-  postgres: ["ix_agent_runs_thread_created", "ix_agent_runs_agent_created", "ix_agent_runs_created_id", "ix_agent_runs_meta_jsonb", "ix_agent_runs_parent_created", "ix_agent_runs_status_created", "ix_agent_runs_tenant_created", "ux_run_events_run_sequence"],
+  postgres: ["ix_agent_runs_thread_created", "ix_agent_runs_agent_created", "ix_agent_runs_created_id", "ix_agent_runs_id_pattern", "ix_agent_runs_meta_jsonb", "ix_agent_runs_parent_created", "ix_agent_runs_status_created", "ix_agent_runs_tenant_created", "ux_run_events_run_sequence"],
 } as const;
 
 /**

@@ -93,6 +93,7 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
         "CREATE INDEX ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
         "CREATE INDEX ix_agent_runs_created_at ON agent_runs (created_at)",
         "CREATE INDEX ix_agent_runs_created_id ON agent_runs (created_at, id)",
+        "CREATE INDEX ix_agent_runs_id_pattern ON agent_runs (id text_pattern_ops)",
         "CREATE UNIQUE INDEX ix_agent_runs_idempotency_key ON agent_runs (idempotency_key)",
         "CREATE INDEX ix_agent_runs_meta_jsonb ON agent_runs USING gin (((meta)::jsonb) jsonb_path_ops)",
         "CREATE INDEX ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",

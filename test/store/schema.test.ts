@@ -62,6 +62,7 @@ describeEachBackend("schema", (backend) => {
         "ix_agent_runs_agent_created",
         "ix_agent_runs_created_at",
         "ix_agent_runs_created_id",
+        "ix_agent_runs_id_pattern",
         "ix_agent_runs_idempotency_key",
         "ix_agent_runs_meta_jsonb",
         "ix_agent_runs_parent_created",

@@ -200,8 +200,9 @@ export const POSTGRES_HEAD = "a4b5c6d7e8f9";
  * Our own indexes beyond the reference's schema, applied idempotently after
  * every migrate: a GIN index for `metadataFilter` containment queries, and
  * for each run-list filter an index ending in `(created_at, id)`, so a
- * newest-first page is read in index order and stops after `limit` rows, and
- * one that makes a duplicate event number in a run impossible.
+ * newest-first page is read in index order and stops after `limit` rows, one
+ * for run-id prefix search whatever the collation, and one that makes a
+ * duplicate event number in a run impossible.
  */
 export const POSTGRES_EXTRA_INDEXES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_meta_jsonb ON agent_runs USING gin ((meta::jsonb) jsonb_path_ops)",
@@ -211,5 +212,6 @@ export const POSTGRES_EXTRA_INDEXES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_id_pattern ON agent_runs (id text_pattern_ops)",
   "CREATE UNIQUE INDEX IF NOT EXISTS ux_run_events_run_sequence ON run_events (agent_run_id, sequence_index)",
 ];
