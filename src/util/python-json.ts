@@ -33,7 +33,11 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
   return encode(value, options.sortKeys === true, new Set());
 }
 
+/** Printable ASCII other than `"` and `\`: such a string is written as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function escapeString(text: string): string {
+  if (PLAIN.test(text)) return `"${text}"`;
   return JSON.stringify(text).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
