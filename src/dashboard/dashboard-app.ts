@@ -46,7 +46,7 @@ export interface DashboardAppOptions {
 }
 
 /** The run list counts `total` exactly up to this many runs; beyond, `total` is this and `total_capped` is true. */
-const EXACT_TOTAL_UP_TO = 10_000;
+const EXACT_TOTAL_UP_TO = 1_000;
 const STATIC: Record<string, string> = { "/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/app.css": "app.css" };
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", mjs: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
@@ -186,7 +186,7 @@ export function makeDashboardApp(options: DashboardAppOptions): Hono {
     let runs: Awaited<ReturnType<RunStore["listRuns"]>>;
     let total: RunCount;
     try {
-      [runs, total] = await Promise.all([store.listRuns({ ...filters, limit, offset, before }), store.countRuns(filters, { upTo: EXACT_TOTAL_UP_TO })]);
+      ({ runs, total } = await store.listRunsPage({ ...filters, limit, offset, before }, { totalUpTo: EXACT_TOTAL_UP_TO }));
     } catch (error) {
       if (error instanceof ValidationError) return c.json({ detail: error.message, field: error.field }, 422);
       throw error;

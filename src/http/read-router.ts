@@ -49,7 +49,7 @@ export interface ReadRouterOptions {
    * `total` is this number and `"total_capped": true` is added, so a page over
    * millions of runs costs the same as one over thousands. `Infinity` always
    * counts exactly (the reference's behaviour, a full count per page).
-   * @default 10000
+   * @default 1000
    */
   readonly exactTotalUpTo?: number;
   /** SSE idle time before a `: keepalive` comment. @default 15000 */
@@ -61,7 +61,7 @@ export interface ReadRouterOptions {
   readonly onError?: (error: unknown, c: Context) => void;
 }
 
-const DEFAULTS = { metadataFilter: false, includeMetadata: false, keepaliveMs: 15_000, exactTotalUpTo: 10_000 } as const;
+const DEFAULTS = { metadataFilter: false, includeMetadata: false, keepaliveMs: 15_000, exactTotalUpTo: 1_000 } as const;
 const REASON: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
@@ -170,10 +170,9 @@ export function makeReadRouter(options: ReadRouterOptions): Hono<ReadRouterEnv> 
     }
     checked(q);
     const filters = { status, agentName, parentRunId, tenantId, startedAfter, startedBefore, metadataFilter, scope: c.var.scope };
-    const [items, total] = await Promise.all([
-      readChecked(q, "before", "before", before, () => store.listRuns({ ...filters, limit, offset, before })),
-      upTo === Infinity ? store.countRuns(filters).then((count) => ({ count, exact: true })) : store.countRuns(filters, { upTo }),
-    ]);
+    const { runs: items, total } = await readChecked(q, "before", "before", before, () =>
+      store.listRunsPage({ ...filters, limit, offset, before }, { totalUpTo: upTo }),
+    );
     const body = { items: items.map(summaryJson), total: total.count, limit, offset };
     return c.json(total.exact ? body : { ...body, total_capped: true });
   });

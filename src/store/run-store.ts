@@ -77,6 +77,12 @@ export interface RunCount {
   readonly exact: boolean;
 }
 
+/** A page of runs with the number of runs matching its filters. */
+export interface RunPage {
+  readonly runs: RunSummary[];
+  readonly total: RunCount;
+}
+
 export interface PageOptions {
   readonly limit?: number;
   readonly offset?: number;
@@ -383,6 +389,24 @@ export class RunStore implements AsyncDisposable {
     const n = Number(row?.n ?? 0);
     if (upTo === undefined) return n;
     return n > upTo ? { count: upTo, exact: false } : { count: n, exact: true };
+  }
+
+  /**
+   * One page of `listRuns` and the number of runs matching its filters, as a
+   * list screen shows them. A short page read without `before` is the last
+   * one, so its total follows from it and nothing is counted; otherwise the
+   * runs are counted like `countRuns`, exactly, or up to `totalUpTo`.
+   * @throws ValidationError as `listRuns` and `countRuns` do.
+   */
+  async listRunsPage(options: ListRunsOptions = {}, count: { readonly totalUpTo?: number } = {}): Promise<RunPage> {
+    const runs = await this.listRuns(options);
+    const limit = clampLimit(options.limit ?? 50)!;
+    const offset = Math.max(0, Math.trunc(options.offset ?? 0));
+    if (options.before === undefined && runs.length < limit && (runs.length > 0 || offset === 0)) {
+      return { runs, total: { count: offset + runs.length, exact: true } };
+    }
+    const upTo = count.totalUpTo ?? Infinity;
+    return { runs, total: upTo === Infinity ? { count: await this.countRuns(options), exact: true } : await this.countRuns(options, { upTo }) };
   }
 
   /** The run, or `null` when there is none (or it is outside `scope`). */

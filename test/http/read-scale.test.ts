@@ -58,8 +58,8 @@ describeEachBackend("read path at scale over HTTP", (backend) => {
     expect(Object.keys(large)).toEqual(["items", "total", "limit", "offset", "total_capped"]);
     expect(large).toMatchObject({ total: 1000, total_capped: true, limit: 2, offset: 0 });
     expect(large.items.map((r: { run_id: string }) => r.run_id)).toEqual([runId(RUNS - 4), runId(RUNS - 8)]);
-    // The default cap is 10,000; Infinity counts every run, as the reference does.
-    expect(JSON.parse((await get(server.url, "/runs?limit=1")).text)).toMatchObject({ total: 10_000, total_capped: true });
+    // The default cap is 1,000; Infinity counts every run, as the reference does.
+    expect(JSON.parse((await get(server.url, "/runs?limit=1")).text)).toMatchObject({ total: 1000, total_capped: true });
     const exact = makeReadRouter({ store, authorize: () => undefined, exactTotalUpTo: Infinity });
     const body = JSON.parse(await (await exact.request("/runs?limit=1")).text());
     expect(Object.keys(body)).toEqual(["items", "total", "limit", "offset"]);
@@ -128,11 +128,11 @@ describeEachBackend("read path at scale over HTTP", (backend) => {
     try {
       await w.emit("test.tick", { i: 0 });
       await until(() => seqs().length === 1, "the first frame");
-      // Heavy: no index serves an id-prefix search, so each query reads every run (and the exact count does again).
+      // Heavy: a deep offset walks (and reads) every skipped run, and the exact count reads every index entry.
       let pending = 12;
       const heavy = Promise.all(
         Array.from({ length: pending }, () =>
-          Promise.all([store.listRuns({ runIdPrefix: "ZZ", limit: 50 }), store.countRuns({ runIdPrefix: "ZZ" })]).finally(() => {
+          Promise.all([store.listRuns({ offset: RUNS - 50, limit: 50 }), store.countRuns({})]).finally(() => {
             pending -= 1;
           }),
         ),
@@ -145,7 +145,7 @@ describeEachBackend("read path at scale over HTTP", (backend) => {
         if (pending > 0) during = i;
       }
       const results = await heavy;
-      expect(results.every(([items, count]) => items.length === 0 && count === 0)).toBe(true);
+      expect(results.every(([items, count]) => items.length === 50 && count >= RUNS)).toBe(true);
       expect(during).toBeGreaterThanOrEqual(3);
       expect(seqs()).toEqual(Array.from({ length: seqs().length }, (_, i) => i));
     } finally {

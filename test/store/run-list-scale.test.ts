@@ -173,6 +173,7 @@ describeEachBackend("run lists at scale", (backend) => {
       { name: "keyset cursor", options: { before: anchor }, column: "created_at" },
       { name: "status and keyset cursor", options: { status: "error", before: anchor }, column: "status" },
       { name: "thread and keyset cursor", options: { metadataFilter: { thread_id: "t_5" }, before: anchor }, column: "thread_id" },
+      { name: "run-id prefix", options: { runIdPrefix: "01SCALE00000000000000001" }, column: "id" },
     ];
 
     for (const { name, options, column } of cases) {
@@ -193,6 +194,29 @@ describeEachBackend("run lists at scale", (backend) => {
         }
       });
     }
+
+    it("run-id prefix search is case-sensitive and exact on both engines", async () => {
+      const found = await store.listRuns({ runIdPrefix: runId(190).slice(0, -1), limit: 50 });
+      expect(found.map((r) => r.runId).sort()).toEqual(Array.from({ length: 10 }, (_, k) => runId(190 + k)));
+      expect(await store.listRuns({ runIdPrefix: "01scale", limit: 5 })).toEqual([]);
+      expect(await store.countRuns({ runIdPrefix: runId(199) })).toBe(1);
+    });
+
+    it("listRunsPage: a short last page is its own total (nothing counted, exact past the cap); a full page is counted", async () => {
+      const all = await store.countRuns({});
+      const last = await statements(() => store.listRunsPage({ limit: 50, offset: all - 10 }, { totalUpTo: 100 }));
+      expect(last.map((q) => q.sql).filter((s) => /count\(/i.test(s))).toEqual([]);
+      expect((await store.listRunsPage({ limit: 50, offset: all - 10 }, { totalUpTo: 100 })).total).toEqual({ count: all, exact: true });
+      const full = await store.listRunsPage({ status: "error", limit: 50 }, { totalUpTo: 100 });
+      expect(full.runs).toHaveLength(50);
+      expect(full.total).toEqual({ count: 100, exact: false });
+      expect((await store.listRunsPage({ status: "error", limit: 50 })).total).toEqual({ count: RUNS / 50, exact: true });
+      // Past the end (an empty page with an offset), or with a cursor, the total is counted.
+      expect((await store.listRunsPage({ limit: 50, offset: all + 5 })).total).toEqual({ count: all, exact: true });
+      const tail = await store.listRunsPage({ limit: 50, before: runId(3) });
+      expect(tail.runs.map((r) => r.runId)).toEqual([runId(2), runId(1), runId(0)]);
+      expect(tail.total).toEqual({ count: all, exact: true });
+    });
 
     it("a thread's turns (newest 50, and older ones before a turn) read through the thread index", async () => {
       for (const options of [{ limit: 50 }, { limit: 50, before: runId(RUNS - 195) }]) {

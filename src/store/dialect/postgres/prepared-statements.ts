@@ -3,6 +3,16 @@ import type { Pool, PoolClient, QueryConfig } from "pg";
 
 /** The run writer's commits: few distinct texts, sent at every step. */
 const HOT = /^WITH lease AS \(/;
+
+/**
+ * The store's reads (run lists, counts, events…): a few shapes per filter
+ * combination, sent by every request. A read naming `*` is left unprepared: a
+ * prepared `SELECT *` fails once another service adds a column to the table.
+ */
+export function isHot(text: string): boolean {
+  if (HOT.test(text)) return true;
+  return text.startsWith("select ") && !text.replaceAll("count(*)", "").includes("*");
+}
 const names = new Map<string, string>();
 const MAX_NAMES = 256;
 
@@ -17,9 +27,10 @@ function nameOf(text: string): string | null {
 }
 
 /**
- * Hands Kysely a pool whose connections send the writer's hot statements as
- * named prepared statements: PostgreSQL parses and plans each text once per
- * connection instead of at every step. Everything else passes through.
+ * Hands Kysely a pool whose connections send the hot statements (the writer's
+ * commits, the store's reads) as named prepared statements: PostgreSQL parses
+ * each text once per connection instead of at every step or request.
+ * Everything else passes through.
  */
 export function withPreparedStatements(pool: Pool): Pool {
   const wrap = (client: PoolClient): PoolClient =>
@@ -30,7 +41,7 @@ export function withPreparedStatements(pool: Pool): Pool {
           return typeof value === "function" ? value.bind(target) : value;
         }
         return (config: unknown, values?: unknown, ...rest: unknown[]) => {
-          if (typeof config === "string" && HOT.test(config)) {
+          if (typeof config === "string" && isHot(config)) {
             const name = nameOf(config);
             if (name) return target.query({ name, text: config, values } as QueryConfig, ...(rest as []));
           }
