@@ -27,7 +27,10 @@ async def main(url: str) -> None:
     store = RunStore.from_database_url(url)
     app = FastAPI()
     app.include_router(make_read_router(store=store, authorize=allow))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted sockets only when the
+    # listening socket says it is TCP, and without it keep-alive answers stall ~40 ms (Nagle
+    # meeting delayed ACKs), which would be measured as the reference's latency.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))

@@ -1,10 +1,23 @@
 import type { RunStatus } from "../types/run-status.js";
+import type { UsageStats } from "../types/usage.js";
 import { quantizeCost } from "./dialect/json-values.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import type { LLMCall, RunDetail, RunSummary, StoredEvent, ToolInvocation, TraceEntry } from "./records.js";
 import type { AgentRunsRow, LlmInteractionsRow, ReactTracesRow, RunEventsRow, ToolCallsRow } from "./schema.js";
 
 /** NUMERIC(10, 6) as a number: 6 decimals, `null` stays `null`. */
+/** A run's token and cost totals as `agent_runs` columns (counts the run never saw are 0). */
+export function totalsColumns(usage: Pick<UsageStats, "inputTokens" | "outputTokens" | "costUsd" | "cacheReadInputTokens" | "cacheCreationInputTokens" | "reasoningTokens">) {
+  return {
+    total_input_tokens: usage.inputTokens,
+    total_output_tokens: usage.outputTokens,
+    total_cost_usd: usage.costUsd,
+    total_cache_read_tokens: usage.cacheReadInputTokens ?? 0,
+    total_cache_creation_tokens: usage.cacheCreationInputTokens ?? 0,
+    total_reasoning_tokens: usage.reasoningTokens ?? 0,
+  };
+}
+
 export function readCost(value: unknown): number | null {
   return quantizeCost(value);
 }

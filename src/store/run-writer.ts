@@ -7,6 +7,7 @@ import { newId } from "../util/ulid.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { type BatchAnchor, type BatchRow, type BatchTable, commitBatchPostgres, commitBatchSqlite } from "./evidence-batch.js";
 import { signalEvents } from "./live/event-signals.js";
+import { totalsColumns } from "./rows.js";
 import { retryTransient } from "./retry.js";
 import type { Database } from "./schema.js";
 
@@ -421,12 +422,7 @@ export class RunWriter {
       last_progress_at: now,
       ...(u
         ? {
-            total_input_tokens: u.input,
-            total_output_tokens: u.output,
-            total_cost_usd: u.cost,
-            total_cache_read_tokens: u.cacheRead ?? 0,
-            total_cache_creation_tokens: u.cacheCreation ?? 0,
-            total_reasoning_tokens: u.reasoning ?? 0,
+            ...totalsColumns({ inputTokens: u.input, outputTokens: u.output, costUsd: u.cost, cacheReadInputTokens: u.cacheRead, cacheCreationInputTokens: u.cacheCreation, reasoningTokens: u.reasoning }),
             iteration_count: u.iteration,
             updated_at: now,
           }

@@ -4,23 +4,13 @@ import { toPauseData } from "../runtime/pause-state.js";
 import { answer, type RunJournal } from "../runtime/run-journal.js";
 import type { RuntimeAgent } from "../runtime/runtime-agent.js";
 import { type RunStatus, WAITING_STATUSES } from "../types/run-status.js";
-import type { UsageStats } from "../types/usage.js";
 import { logger } from "../util/logger.js";
 import type { RunTransition, RunWriter } from "./run-writer.js";
+import { totalsColumns } from "./rows.js";
 import { SqlRecorder } from "./sql-recorder.js";
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function totals(usage: UsageStats) {
-  return {
-    total_input_tokens: usage.inputTokens,
-    total_output_tokens: usage.outputTokens,
-    total_cost_usd: usage.costUsd,
-    total_cache_read_tokens: usage.cacheReadInputTokens ?? 0,
-    total_cache_creation_tokens: usage.cacheCreationInputTokens ?? 0,
-    total_reasoning_tokens: usage.reasoningTokens ?? 0,
-  };
-}
 
 /**
  * A persisted run's lifecycle: every status change is a compare-and-set on
@@ -161,7 +151,7 @@ export class SqlJournal implements RunJournal {
       values: {
         iteration_count: outcome.iterationCount,
         ...(outcome.answer !== null ? { output_data: adapter.json({ answer: outcome.answer }) } : {}),
-        ...totals(state.usage),
+        ...totalsColumns(state.usage),
         ...this.#piiValue(state),
         pause_data: adapter.json(null),
         cancel_requested: adapter.bool(false),
@@ -178,7 +168,7 @@ export class SqlJournal implements RunJournal {
       to: "cancelled",
       values: {
         iteration_count: outcome.iterationCount,
-        ...totals(state.usage),
+        ...totalsColumns(state.usage),
         ...this.#piiValue(state),
         pause_data: adapter.json(null),
         cancel_requested: adapter.bool(false),
