@@ -146,8 +146,9 @@ seed?: RunSeed,
       state,
       controller,
       retryOfRunId: seed?.retryOf ?? null,
-      // Someone learns the id before the run ends (stream events, notifier hooks): record it first.
-      recordWithinMs: streaming || options.notifier ? 0 : agent.recordWithinMs,
+      // Recorded before any work when someone learns the id before the run ends (stream events,
+      // notifier hooks), or when an idempotency key must be claimed first (a concurrent twin is refused at once).
+      recordWithinMs: streaming || options.notifier || key ? 0 : agent.recordWithinMs,
     });
   };
 

@@ -25,7 +25,8 @@ export interface CreateRunInput {
   readonly retryOfRunId?: string | null;
   /**
    * How long the run row may wait for the first step's commit; `0` records the
-   * run before `createRun` returns (its id is about to be handed out).
+   * run before `createRun` returns (its id is about to be handed out, or its
+   * idempotency key must be claimed before any work).
    */
   readonly recordWithinMs: number;
 }

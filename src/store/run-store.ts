@@ -154,6 +154,9 @@ export interface RunStoreOptions {
 
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
 
+/** A list page's limit (default 50) and offset, as `listRuns` applies them. */
+const pageBounds = (options: PageOptions) => ({ limit: clampLimit(options.limit ?? 50)!, offset: Math.max(0, Math.trunc(options.offset ?? 0)) });
+
 /**
  * Read access to runs and their audit trail, per run, across runs and per chat
  * thread (runs tagged `metadata.thread_id`), and live: `streamEvents` and
@@ -355,8 +358,7 @@ export class RunStore implements AsyncDisposable {
   /** Newest first (`created_at`, then `id`, descending). Page with `before` (or `offset`). */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const where = this.#filters(options);
-    const limit = clampLimit(options.limit ?? 50)!;
-    const offset = Math.max(0, Math.trunc(options.offset ?? 0));
+    const { limit, offset } = pageBounds(options);
     const db = await this.#slowConn();
     if (options.before !== undefined) {
       const scope = scopePredicates(this.#adapter, validateScope(options.scope));
@@ -400,8 +402,7 @@ export class RunStore implements AsyncDisposable {
    */
   async listRunsPage(options: ListRunsOptions = {}, count: { readonly totalUpTo?: number } = {}): Promise<RunPage> {
     const runs = await this.listRuns(options);
-    const limit = clampLimit(options.limit ?? 50)!;
-    const offset = Math.max(0, Math.trunc(options.offset ?? 0));
+    const { limit, offset } = pageBounds(options);
     if (options.before === undefined && runs.length < limit && (runs.length > 0 || offset === 0)) {
       return { runs, total: { count: offset + runs.length, exact: true } };
     }

@@ -408,11 +408,6 @@ export class RunWriter {
     return Promise.resolve();
   }
 
-  /** `true` once the run row exists (committed by this writer or, for a claimed run, before). */
-  get recorded(): boolean {
-    return this.#unrecorded === null;
-  }
-
   /** The insert creating the run, with what the first commit adds to its row. */
   #creationAnchor(row: Record<string, unknown>, batch: Pending, values: Record<string, unknown>): BatchAnchor {
     const u = batch.usage;

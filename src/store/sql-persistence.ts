@@ -107,10 +107,8 @@ export class SqlPersistence implements Persistence {
       system_prompt: input.systemPrompt,
       ...(input.retryOfRunId ? { retry_of: input.retryOfRunId } : {}),
     });
-    // An idempotency key is claimed before any work, so a concurrent twin is refused at once.
-    const withinMs = input.idempotencyKey ? 0 : input.recordWithinMs;
     try {
-      await writer.record(row, withinMs);
+      await writer.record(row, input.recordWithinMs);
     } catch (error) {
       // A concurrent run with the same key inserted first: decide against its row.
       if (input.idempotencyKey && adapter.isUniqueViolation(error instanceof RunStartFailedError ? error.cause : error)) {
