@@ -1,21 +1,64 @@
 /**
  * Timestamps keep microseconds in the database (both engines) but a `Date`
  * keeps milliseconds. Records hold `Date`s; the exact microseconds travel
- * beside them here, so the HTTP layer can render what the database holds.
+ * with them under a symbol, so the HTTP layer can render what the database
+ * holds. A symbol property, not a side table: list pages create a hundred
+ * dates per request, and a `WeakMap` entry per date costs the garbage
+ * collector more than the dates themselves.
  */
-const MICROS = new WeakMap<Date, number>();
+const MICROS = Symbol("dendrux.micros");
+type PreciseDate = Date & { [MICROS]?: number };
 
 export function dateWithMicros(epochMs: number, micros: number): Date {
-  const date = new Date(epochMs);
-  MICROS.set(date, micros);
+  const date: PreciseDate = new Date(epochMs);
+  date[MICROS] = micros;
   return date;
+}
+
+/** The microseconds within the second, when they still belong to the date (a date changed since it was read has only milliseconds). */
+function microsOf(date: Date): number {
+  const micros = (date as PreciseDate)[MICROS];
+  const millis = date.getUTCMilliseconds();
+  return micros !== undefined && Math.floor(micros / 1000) === millis ? micros : millis * 1000;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` — six fraction digits, or none when the microsecond is zero. */
 export function isoMicros(date: Date): string {
-  const micros = MICROS.get(date) ?? date.getUTCMilliseconds() * 1000;
+  const micros = microsOf(date);
   const base = date.toISOString().slice(0, 19);
   return micros === 0 ? `${base}Z` : `${base}.${String(micros).padStart(6, "0")}Z`;
+}
+
+const digit = (text: string, i: number) => text.charCodeAt(i) - 48;
+const two = (text: string, i: number) => digit(text, i) * 10 + digit(text, i + 1);
+const UTC_SUFFIXES: ReadonlySet<string> = new Set(["", "Z", "+00", "+00:00", "+0000"]);
+
+/**
+ * The common shapes in one pass without a regular expression: what both
+ * engines give back for UTC (`YYYY-MM-DD HH:MM:SS[.f…]` with nothing, `Z` or
+ * `+00` after it). `null` for anything else.
+ */
+function parseUtcText(text: string): Date | null {
+  if (text.length < 19 || text[4] !== "-" || text[7] !== "-" || (text[10] !== " " && text[10] !== "T") || text[13] !== ":" || text[16] !== ":") return null;
+  let i = 19;
+  let micros = 0;
+  let places = 0;
+  if (text[i] === ".") {
+    for (i++; i < text.length; i++) {
+      const d = digit(text, i);
+      if (d < 0 || d > 9) break;
+      if (places === 6) return null;
+      micros = micros * 10 + d;
+      places++;
+    }
+    if (places === 0) return null;
+  }
+  if (!UTC_SUFFIXES.has(text.slice(i))) return null;
+  for (; places < 6; places++) micros *= 10;
+  const fields = [two(text, 0) * 100 + two(text, 2), two(text, 5), two(text, 8), two(text, 11), two(text, 14), two(text, 17)];
+  if (fields.some((n) => !(n >= 0))) return null;
+  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
+  return dateWithMicros(Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(micros / 1000)), micros);
 }
 
 /**
@@ -23,6 +66,8 @@ export function isoMicros(date: Date): string {
  * text output); a missing offset means UTC.
  */
 export function parseTimestampText(text: string): Date {
+  const utc = parseUtcText(text);
+  if (utc) return utc;
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
   if (!m) return new Date(text);
   const micros = m[7] ? Number(m[7].padEnd(6, "0")) : 0;
@@ -38,6 +83,5 @@ export function parseTimestampText(text: string): Date {
 
 /** Microseconds since the epoch, with the exact microseconds the database held. */
 export function epochMicros(date: Date): number {
-  const micros = MICROS.get(date) ?? date.getUTCMilliseconds() * 1000;
-  return Math.floor(date.getTime() / 1000) * 1_000_000 + micros;
+  return Math.floor(date.getTime() / 1000) * 1_000_000 + microsOf(date);
 }

@@ -155,6 +155,10 @@ export interface RunStoreOptions {
 const clampLimit = (limit: number | undefined) => (limit === undefined || limit === null ? undefined : Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))));
 
 /** A list page's limit (default 50) and offset, as `listRuns` applies them. */
+const checkUpTo = (upTo: number | undefined, field: string) => {
+  if (!Number.isSafeInteger(upTo) || upTo! < 1) throw new ValidationError({ field, message: `${field} must be an integer ≥ 1.` });
+};
+const countOf = (n: number, upTo: number): RunCount => (n > upTo ? { count: upTo, exact: false } : { count: n, exact: true });
 const pageBounds = (options: PageOptions) => ({ limit: clampLimit(options.limit ?? 50)!, offset: Math.max(0, Math.trunc(options.offset ?? 0)) });
 
 /**
@@ -358,16 +362,33 @@ export class RunStore implements AsyncDisposable {
   /** Newest first (`created_at`, then `id`, descending). Page with `before` (or `offset`). */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const where = this.#filters(options);
-    const { limit, offset } = pageBounds(options);
     const db = await this.#slowConn();
-    if (options.before !== undefined) {
-      const scope = scopePredicates(this.#adapter, validateScope(options.scope));
-      where.push(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
-    }
+    const rows = await (await this.#page(db, options, where)).execute();
+    return rows.map((r) => toRunSummary(this.#adapter, r));
+  }
+
+  /** The newest-first page `options` asks for, over runs matching `where` (plus the `before` cursor). */
+  async #page(db: Kysely<Database>, options: ListRunsOptions, where: readonly Expression<SqlBool>[]) {
+    const { limit, offset } = pageBounds(options);
     let query = db.selectFrom("agent_runs").select(SUMMARY_COLUMNS);
     for (const w of where) query = query.where(w);
-    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
-    return rows.map((r) => toRunSummary(this.#adapter, r));
+    if (options.before !== undefined) {
+      const scope = scopePredicates(this.#adapter, validateScope(options.scope));
+      query = query.where(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
+    }
+    return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset);
+  }
+
+  /**
+   * `count(*)` of the runs matching `where`; with `upTo`, of the newest
+   * `upTo + 1` of them, read in the list's own index order, so the cost is
+   * bounded by `upTo` however many runs match.
+   */
+  #count(db: Kysely<Database>, where: readonly Expression<SqlBool>[], upTo: number) {
+    let matching = db.selectFrom("agent_runs").select(sql<number>`1`.as("one"));
+    for (const w of where) matching = matching.where(w);
+    const counted = upTo === Infinity ? matching : matching.orderBy("created_at", "desc").orderBy("id", "desc").limit(upTo + 1);
+    return db.selectFrom(counted.as("matching")).select((eb) => eb.fn.countAll().as("n"));
   }
 
   /**
@@ -380,34 +401,37 @@ export class RunStore implements AsyncDisposable {
   countRuns(filters: RunFilters, options: CountRunsOptions): Promise<RunCount>;
   async countRuns(filters: RunFilters = {}, options?: CountRunsOptions): Promise<number | RunCount> {
     const where = this.#filters(filters);
-    const upTo = options?.upTo;
-    if (options !== undefined && (!Number.isSafeInteger(upTo) || upTo! < 1)) throw new ValidationError({ field: "upTo", message: "upTo must be an integer ≥ 1." });
+    if (options !== undefined) checkUpTo(options.upTo, "upTo");
+    const upTo = options?.upTo ?? Infinity;
     const db = await this.#slowConn();
-    let matching = db.selectFrom("agent_runs").select(sql<number>`1`.as("one"));
-    for (const w of where) matching = matching.where(w);
-    // Capped: the newest `upTo + 1` matches, read in the list's own index order, so the cost is bounded by `upTo`.
-    const counted = upTo === undefined ? matching : matching.orderBy("created_at", "desc").orderBy("id", "desc").limit(upTo + 1);
-    const row = await db.selectFrom(counted.as("matching")).select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const row = await this.#count(db, where, upTo).executeTakeFirst();
     const n = Number(row?.n ?? 0);
-    if (upTo === undefined) return n;
-    return n > upTo ? { count: upTo, exact: false } : { count: n, exact: true };
+    return options === undefined ? n : countOf(n, upTo);
   }
 
   /**
    * One page of `listRuns` and the number of runs matching its filters, as a
-   * list screen shows them. A short page read without `before` is the last
-   * one, so its total follows from it and nothing is counted; otherwise the
-   * runs are counted like `countRuns`, exactly, or up to `totalUpTo`.
+   * list screen shows them, in one statement: the count (exact, or up to
+   * `totalUpTo`, like `countRuns`) rides along as a scalar subquery. A short
+   * page read without `before` is the last one, so its total follows from it
+   * exactly whatever the cap.
    * @throws ValidationError as `listRuns` and `countRuns` do.
    */
   async listRunsPage(options: ListRunsOptions = {}, count: { readonly totalUpTo?: number } = {}): Promise<RunPage> {
-    const runs = await this.listRuns(options);
+    const upTo = count.totalUpTo ?? Infinity;
+    if (upTo !== Infinity) checkUpTo(upTo, "totalUpTo");
+    const where = this.#filters(options);
     const { limit, offset } = pageBounds(options);
+    const db = await this.#slowConn();
+    const page = await this.#page(db, options, where);
+    const rows = await page.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
+    const runs = rows.map((r) => toRunSummary(this.#adapter, r));
     if (options.before === undefined && runs.length < limit && (runs.length > 0 || offset === 0)) {
       return { runs, total: { count: offset + runs.length, exact: true } };
     }
-    const upTo = count.totalUpTo ?? Infinity;
-    return { runs, total: upTo === Infinity ? { count: await this.countRuns(options), exact: true } : await this.countRuns(options, { upTo }) };
+    // An empty page has no row to carry the count.
+    const n = rows.length > 0 ? Number(rows[0]!.matching_runs) : Number((await this.#count(db, where, upTo).executeTakeFirst())?.n ?? 0);
+    return { runs, total: countOf(n, upTo) };
   }
 
   /** The run, or `null` when there is none (or it is outside `scope`). */

@@ -13,16 +13,21 @@ export function isHot(text: string): boolean {
   if (HOT.test(text)) return true;
   return text.startsWith("select ") && !text.replaceAll("count(*)", "").includes("*");
 }
-const names = new Map<string, string>();
+/** Statement text → its prepared statement's name, or `null` when it is sent unprepared; decided once per text. */
+const decided = new Map<string, string | null>();
 const MAX_NAMES = 256;
+const MAX_DECIDED = 1024;
+let named = 0;
 
 function nameOf(text: string): string | null {
-  let name = names.get(text);
-  if (name === undefined) {
-    if (names.size >= MAX_NAMES) return null;
+  const known = decided.get(text);
+  if (known !== undefined) return known;
+  let name: string | null = null;
+  if (isHot(text) && named < MAX_NAMES) {
     name = `dendrux_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-    names.set(text, name);
+    named++;
   }
+  if (decided.size < MAX_DECIDED) decided.set(text, name);
   return name;
 }
 
@@ -41,7 +46,7 @@ export function withPreparedStatements(pool: Pool): Pool {
           return typeof value === "function" ? value.bind(target) : value;
         }
         return (config: unknown, values?: unknown, ...rest: unknown[]) => {
-          if (typeof config === "string" && isHot(config)) {
+          if (typeof config === "string") {
             const name = nameOf(config);
             if (name) return target.query({ name, text: config, values } as QueryConfig, ...(rest as []));
           }
