@@ -3,7 +3,8 @@
  * database of 100,000 and 1,000,000 runs, on SQLite and PostgreSQL. For each
  * route: p50/p99 of sequential requests (one keep-alive connection) and, with
  * autocannon, p50/p99 and requests/s under 32 concurrent connections. The
- * server runs in a child process; databases are seeded once and reused.
+ * server runs in a child process; databases are seeded once and reused, and
+ * their files are read into the OS page cache before each route.
  *
  *   BENCH_DATA_DIR=/var/tmp/dendrux-bench npm run bench:http
  *   BENCH_HTTP_RUNS=100000 BENCH_HTTP_BACKENDS=sqlite npm run bench:http
@@ -23,7 +24,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { benchDatabase, seedRuns, seededRunId } from "./seed-runs.js";
+import { benchDatabase, seedRuns, seededRunId, warmDatabase } from "./seed-runs.js";
 
 process.env.DENDRUX_LOG ??= "silent";
 const SIZES = (process.env.BENCH_HTTP_RUNS ?? "100000,1000000").split(",").map(Number);
@@ -134,7 +135,8 @@ const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(theirs / ours < 10 ? 1 : 0)}×`;
 type Figures = { seq: { p50: number; p99: number }; load: { p50: number; p99: number; rps: number; errors: number } } | null;
 
-async function measure(port: number, route: Route, total: number): Promise<Figures> {
+async function measure(url: string, port: number, route: Route, total: number): Promise<Figures> {
+  await warmDatabase(url);
   const seq = await sequential(port, route, total);
   if (!seq) return null;
   return { seq, load: await loaded(port, route, total) };
@@ -166,12 +168,12 @@ for (const backend of BACKENDS) {
       console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
     }
     for (const route of ROUTES.filter((r) => r.name.includes(process.env.BENCH_HTTP_ROUTES ?? ""))) {
-      const mine = await measure(ours.port, route, total);
+      const mine = await measure(url, ours.port, route, total);
       if (!reference) {
         console.log(`| \`${route.name}\` | ${cells(mine)} |`);
         continue;
       }
-      const theirs = route.reference === false ? null : await measure(reference.port, route, total);
+      const theirs = route.reference === false ? null : await measure(url, reference.port, route, total);
       const ratios = mine && theirs ? `${ratio(theirs.seq.p50, mine.seq.p50)} | ${ratio(mine.load.rps, theirs.load.rps)}` : "n/a | n/a";
       console.log(`| \`${route.name}\` | ${cells(mine)} | ${cells(theirs)} | ${ratios} |`);
     }

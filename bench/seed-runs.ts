@@ -8,7 +8,7 @@
  * every 20th run is the child of the run before it; `metadata.thread_id` is
  * `t_<i % threads>`; every 1000th run has 20 events.
  */
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { parseDatabaseUrl } from "../src/store/database-url.js";
 import { createDialect } from "../src/store/dialect/create-dialect.js";
@@ -133,3 +133,35 @@ export async function benchDatabase(kind: "sqlite" | "postgres", total: number, 
 
 export const sqliteFileOf = (url: string) => url.replace(/^sqlite:\/\/\//, "");
 export const hasFile = (url: string) => existsSync(sqliteFileOf(url));
+
+/**
+ * Reads a seeded database's files into the OS page cache, so every route is
+ * measured against a warm cache (as on a database server whose memory holds
+ * its working set) whatever ran before it: a VM that pages out file cache
+ * idle for a minute would otherwise measure disk reads for whichever route
+ * touches data the previous one did not.
+ */
+export async function warmDatabase(databaseUrl: string): Promise<void> {
+  if (databaseUrl.startsWith("sqlite:")) {
+    for (const file of [sqliteFileOf(databaseUrl), `${sqliteFileOf(databaseUrl)}-wal`]) {
+      if (!existsSync(file)) continue;
+      const stream = createReadStream(file, { highWaterMark: 8 << 20 });
+      for await (const _ of stream) {
+        // Reading is the point.
+      }
+    }
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
+    await client.query(`
+      SELECT pg_prewarm(c.oid::regclass, 'read') FROM pg_class c
+      WHERE c.relname IN ('agent_runs', 'run_events')
+         OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid IN ('agent_runs'::regclass, 'run_events'::regclass))`);
+  } finally {
+    await client.end();
+  }
+}

@@ -363,20 +363,31 @@ export class RunStore implements AsyncDisposable {
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
     const where = this.#filters(options);
     const db = await this.#slowConn();
-    const rows = await (await this.#page(db, options, where)).execute();
+    const page = this.#page(db, options, where);
+    const rows = await page.query.execute();
+    if (rows.length === 0) await page.cursor?.verify();
     return rows.map((r) => toRunSummary(this.#adapter, r));
   }
 
-  /** The newest-first page `options` asks for, over runs matching `where` (plus the `before` cursor). */
-  async #page(db: Kysely<Database>, options: ListRunsOptions, where: readonly Expression<SqlBool>[]) {
+  /**
+   * The newest-first page `options` asks for, over runs matching `where` (and
+   * older than the `before` cursor). Past the first rows (`offset`), the page's
+   * ids are found first and only those rows are read: the runs skipped over
+   * are read from the index alone, never from the table.
+   */
+  #page(db: Kysely<Database>, options: ListRunsOptions, where: readonly Expression<SqlBool>[]) {
     const { limit, offset } = pageBounds(options);
-    let query = db.selectFrom("agent_runs").select(SUMMARY_COLUMNS);
-    for (const w of where) query = query.where(w);
-    if (options.before !== undefined) {
-      const scope = scopePredicates(this.#adapter, validateScope(options.scope));
-      query = query.where(await olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page)."));
-    }
-    return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset);
+    const scope = scopePredicates(this.#adapter, validateScope(options.scope));
+    const cursor = options.before === undefined ? null : olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page).");
+    const newestFirst = <Q extends { orderBy: (column: "created_at" | "id", direction: "desc") => Q }>(q: Q) => q.orderBy("created_at", "desc").orderBy("id", "desc");
+    let matching = db.selectFrom("agent_runs");
+    for (const w of where) matching = matching.where(w);
+    if (cursor) matching = matching.where(cursor.predicate);
+    const query =
+      offset === 0
+        ? newestFirst(matching.select(SUMMARY_COLUMNS)).limit(limit)
+        : newestFirst(db.selectFrom("agent_runs").select(SUMMARY_COLUMNS).where("id", "in", newestFirst(matching.select("id")).limit(limit).offset(offset))).limit(limit);
+    return { query, cursor };
   }
 
   /**
@@ -423,8 +434,9 @@ export class RunStore implements AsyncDisposable {
     const where = this.#filters(options);
     const { limit, offset } = pageBounds(options);
     const db = await this.#slowConn();
-    const page = await this.#page(db, options, where);
-    const rows = await page.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
+    const page = this.#page(db, options, where);
+    const rows = await page.query.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
+    if (rows.length === 0) await page.cursor?.verify();
     const runs = rows.map((r) => toRunSummary(this.#adapter, r));
     if (options.before === undefined && runs.length < limit && (runs.length > 0 || offset === 0)) {
       return { runs, total: { count: offset + runs.length, exact: true } };

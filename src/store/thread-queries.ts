@@ -27,10 +27,12 @@ export async function readThread(
   options: { limit: number; before: string | undefined; deanonymize: boolean; scope: RunScope | undefined },
 ): Promise<ThreadTurn[]> {
   const where = threadWhere(adapter, threadId, options.scope);
-  if (options.before !== undefined) where.push(await olderThan(db, String(options.before), where, `before must be a run of thread ${JSON.stringify(threadId)}.`));
+  const cursor = options.before === undefined ? null : olderThan(db, String(options.before), where, `before must be a run of thread ${JSON.stringify(threadId)}.`);
   let query = db.selectFrom("agent_runs").selectAll();
   for (const w of where) query = query.where(w);
+  if (cursor) query = query.where(cursor.predicate);
   const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).execute();
+  if (rows.length === 0) await cursor?.verify();
   return rows.reverse().map((row) => {
     const input = adapter.readJson(row.input_data) as { input?: unknown } | null;
     const output = adapter.readJson(row.output_data) as { answer?: unknown } | null;
