@@ -3,7 +3,7 @@ import type { Database } from "./schema.js";
 import { postgresAdapter } from "./dialect/postgres/postgres-dialect.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { logger } from "../util/logger.js";
-import { POSTGRES_EXTRA_INDEXES, POSTGRES_HEAD, POSTGRES_MIGRATIONS } from "./migrations/postgres-migrations.js";
+import { POSTGRES_SCHEMA_ADDITIONS, POSTGRES_HEAD, POSTGRES_MIGRATIONS } from "./migrations/postgres-migrations.js";
 
 /** What `db migrate` did; it never throws, the caller gets the whole picture. */
 export interface MigrationResultSet {
@@ -22,10 +22,11 @@ export interface MigrationStatus {
 }
 
 /**
- * Creates our own indexes. A unique one that existing rows violate (written by
+ * Applies our own additions to the schema (indexes; on PostgreSQL, a generated
+ * column). A unique index that existing rows violate (written by
  * an older version) is skipped with a warning: the database stays usable.
  */
-export async function applyExtraIndexes(db: Kysely<Database>, statements: readonly string[], adapter: Pick<StoreAdapter, "isDuplicateKey">): Promise<void> {
+export async function applySchemaAdditions(db: Kysely<Database>, statements: readonly string[], adapter: Pick<StoreAdapter, "isDuplicateKey">): Promise<void> {
   for (const statement of statements) {
     try {
       await sql.raw(statement).execute(db);
@@ -90,7 +91,7 @@ export async function migratePostgres(db: Kysely<Database>): Promise<MigrationRe
           });
           applied.push(revision);
         }
-        await applyExtraIndexes(conn, POSTGRES_EXTRA_INDEXES, postgresAdapter);
+        await applySchemaAdditions(conn, POSTGRES_SCHEMA_ADDITIONS, postgresAdapter);
         return { from, to: await currentRevision(conn), applied };
       } finally {
         await sql`SELECT pg_advisory_unlock(${LOCK_ID})`.execute(conn);

@@ -178,7 +178,8 @@ export class RunStore implements AsyncDisposable {
   readonly identity: string;
   readonly #db: () => Promise<Kysely<Database>>;
   readonly #slowDb: (() => Promise<Kysely<Database> | null>) | null;
-  readonly #adapter: StoreAdapter;
+  /** Replaced once the database is open by the adapter for its schema (`StoreAdapter.forSchema`). */
+  #adapter: StoreAdapter;
   readonly #owned: boolean;
   readonly #readOnly: boolean;
   readonly #listenUrl: string | null;
@@ -285,7 +286,10 @@ export class RunStore implements AsyncDisposable {
   #conn(): Promise<Kysely<Database>> {
     if (this.#closed) return Promise.reject(new Error("RunStore is closed."));
     if (!this.#opened) {
-      const opening = this.#db();
+      const opening = this.#db().then(async (db) => {
+        this.#adapter = await this.#adapter.forSchema(db);
+        return db;
+      });
       // A failed open (missing file, unmigrated database) is retried by the next call.
       opening.catch(() => {
         if (this.#opened === opening) this.#opened = null;
@@ -361,8 +365,8 @@ export class RunStore implements AsyncDisposable {
 
   /** Newest first (`created_at`, then `id`, descending). Page with `before` (or `offset`). */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
-    const where = this.#filters(options);
     const db = await this.#slowConn();
+    const where = this.#filters(options);
     const page = this.#page(db, options, where);
     const rows = await page.query.execute();
     if (rows.length === 0) await page.cursor?.verify();
@@ -411,10 +415,10 @@ export class RunStore implements AsyncDisposable {
   countRuns(filters?: RunFilters): Promise<number>;
   countRuns(filters: RunFilters, options: CountRunsOptions): Promise<RunCount>;
   async countRuns(filters: RunFilters = {}, options?: CountRunsOptions): Promise<number | RunCount> {
-    const where = this.#filters(filters);
     if (options !== undefined) checkUpTo(options.upTo, "upTo");
     const upTo = options?.upTo ?? Infinity;
     const db = await this.#slowConn();
+    const where = this.#filters(filters);
     const row = await this.#count(db, where, upTo).executeTakeFirst();
     const n = Number(row?.n ?? 0);
     return options === undefined ? n : countOf(n, upTo);
@@ -431,9 +435,9 @@ export class RunStore implements AsyncDisposable {
   async listRunsPage(options: ListRunsOptions = {}, count: { readonly totalUpTo?: number } = {}): Promise<RunPage> {
     const upTo = count.totalUpTo ?? Infinity;
     if (upTo !== Infinity) checkUpTo(upTo, "totalUpTo");
-    const where = this.#filters(options);
     const { limit, offset } = pageBounds(options);
     const db = await this.#slowConn();
+    const where = this.#filters(options);
     const page = this.#page(db, options, where);
     const rows = await page.query.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
     if (rows.length === 0) await page.cursor?.verify();
@@ -448,8 +452,8 @@ export class RunStore implements AsyncDisposable {
 
   /** The run, or `null` when there is none (or it is outside `scope`). */
   async getRun(runId: string, options: ScopedOptions = {}): Promise<RunDetail | null> {
-    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     const db = await this.#conn();
+    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     let query = db.selectFrom("agent_runs").selectAll().where("id", "=", runId);
     for (const w of where) query = query.where(w);
     const row = await query.executeTakeFirst();
@@ -457,8 +461,8 @@ export class RunStore implements AsyncDisposable {
   }
 
   async getEvents(runId: string, options: ScopedOptions & { afterSequenceIndex?: number; limit?: number } = {}): Promise<StoredEvent[]> {
-    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
+    const scoped = this.#inScope(options.scope);
     let query = db.selectFrom("run_events").selectAll().where("agent_run_id", "=", runId);
     if (scoped) query = query.where(scoped);
     if (options.afterSequenceIndex !== undefined && options.afterSequenceIndex !== null) {
@@ -559,8 +563,8 @@ export class RunStore implements AsyncDisposable {
   }
 
   async getLlmCalls(runId: string, options: PageOptions & ScopedOptions & { iteration?: number } = {}): Promise<LLMCall[]> {
-    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
+    const scoped = this.#inScope(options.scope);
     let query = db.selectFrom("llm_interactions").selectAll().where("agent_run_id", "=", runId);
     if (scoped) query = query.where(scoped);
     if (options.iteration !== undefined) query = query.where("iteration_index", "=", options.iteration);
@@ -570,8 +574,8 @@ export class RunStore implements AsyncDisposable {
   }
 
   async getToolInvocations(runId: string, options: PageOptions & ScopedOptions & { iteration?: number } = {}): Promise<ToolInvocation[]> {
-    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
+    const scoped = this.#inScope(options.scope);
     let query = db.selectFrom("tool_calls").selectAll().where("agent_run_id", "=", runId);
     if (scoped) query = query.where(scoped);
     if (options.iteration !== undefined) query = query.where("iteration_index", "=", options.iteration);
@@ -581,8 +585,8 @@ export class RunStore implements AsyncDisposable {
   }
 
   async getTraces(runId: string, options: PageOptions & ScopedOptions = {}): Promise<TraceEntry[]> {
-    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
+    const scoped = this.#inScope(options.scope);
     let query = db.selectFrom("react_traces").selectAll().where("agent_run_id", "=", runId);
     if (scoped) query = query.where(scoped);
     const rows = await page(query.orderBy("order_index"), options).execute();
@@ -591,8 +595,8 @@ export class RunStore implements AsyncDisposable {
 
   /** Pauses paired with their resumes, derived from `run.paused` / `run.resumed` events. */
   async getPauses(runId: string, options: ScopedOptions = {}): Promise<PausePair[]> {
-    const scoped = this.#inScope(options.scope);
     const db = await this.#conn();
+    const scoped = this.#inScope(options.scope);
     let query = db.selectFrom("run_events").selectAll().where("agent_run_id", "=", runId).where("event_type", "in", ["run.paused", "run.resumed"]);
     if (scoped) query = query.where(scoped);
     const rows = await query.orderBy("sequence_index").execute();
@@ -643,8 +647,8 @@ export class RunStore implements AsyncDisposable {
 
   /** Placeholder → real value for a run with PII redaction; `{}` otherwise. */
   async getPiiMapping(runId: string, options: ScopedOptions = {}): Promise<Record<string, string>> {
-    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     const db = await this.#conn();
+    const where = scopePredicates(this.#adapter, validateScope(options.scope));
     let query = db.selectFrom("agent_runs").select("pii_mapping").where("id", "=", runId);
     for (const w of where) query = query.where(w);
     const row = await query.executeTakeFirst();

@@ -50,6 +50,11 @@ const EXPECTED: Record<string, string[]> = {
   ],
 };
 
+/** Our one column beyond the reference's: `metadata.thread_id` as text when it is a string. */
+const OUR_THREAD_COLUMN =
+  "meta_thread_id text GENERATED ALWAYS AS (CASE WHEN (jsonb_typeof(((meta)::jsonb -> 'thread_id'::text)) = 'string'::text) " +
+  "THEN ((meta)::jsonb ->> 'thread_id'::text) ELSE NULL::text END) STORED";
+
 const EXPECTED_CONSTRAINTS = [
   "agent_runs agent_runs_parent_run_id_fkey FOREIGN KEY (parent_run_id) REFERENCES agent_runs(id) ON DELETE SET NULL",
   "agent_runs agent_runs_pkey PRIMARY KEY (id)",
@@ -75,14 +80,16 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
         SELECT c.relname AS t,
                a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
-               || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') AS spec
+               || CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || trim(regexp_replace(pg_get_expr(d.adbin, d.adrelid), '[[:space:]]+', ' ', 'g')) || ') STORED'
+                       ELSE COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') END AS spec
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'alembic_version'
         ORDER BY c.relname, a.attnum`.execute(db);
       const actual: Record<string, string[]> = {};
       for (const row of columns.rows) (actual[row.t] ??= []).push(row.spec);
-      expect(actual).toEqual(EXPECTED);
+      // The reference's columns, in its order, then ours: one generated column, kept by PostgreSQL whoever writes.
+      expect(actual).toEqual({ ...EXPECTED, agent_runs: [...EXPECTED.agent_runs!, OUR_THREAD_COLUMN] });
       const constraints = await sql<{ c: string }>`
         SELECT cl.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) AS c
         FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
@@ -96,6 +103,7 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
         "CREATE INDEX ix_agent_runs_id_pattern ON agent_runs (id text_pattern_ops)",
         "CREATE UNIQUE INDEX ix_agent_runs_idempotency_key ON agent_runs (idempotency_key)",
         "CREATE INDEX ix_agent_runs_meta_jsonb ON agent_runs USING gin (((meta)::jsonb) jsonb_path_ops)",
+        "CREATE INDEX ix_agent_runs_meta_thread_created ON agent_runs (meta_thread_id, created_at, id)",
         "CREATE INDEX ix_agent_runs_parent_created ON agent_runs (parent_run_id, created_at, id)",
         "CREATE INDEX ix_agent_runs_parent_run_id ON agent_runs (parent_run_id)",
         "CREATE INDEX ix_agent_runs_retry_of_run_id ON agent_runs (retry_of_run_id)",
@@ -103,7 +111,6 @@ describeRequiring(backend.skipReason, "PostgreSQL migrations reproduce the refer
         "CREATE INDEX ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
         "CREATE INDEX ix_agent_runs_tenant_created ON agent_runs (tenant_id, created_at, id)",
         "CREATE INDEX ix_agent_runs_tenant_id ON agent_runs (tenant_id)",
-        "CREATE INDEX ix_agent_runs_thread_created ON agent_runs ((((meta)::jsonb -> 'thread_id'::text)), created_at, id)",
         "CREATE INDEX ix_llm_interactions_agent_run_id ON llm_interactions (agent_run_id)",
         "CREATE INDEX ix_react_traces_agent_run_id_order ON react_traces (agent_run_id, order_index)",
         "CREATE INDEX ix_run_events_agent_run_id_seq ON run_events (agent_run_id, sequence_index)",

@@ -65,6 +65,7 @@ describeEachBackend("schema", (backend) => {
         "ix_agent_runs_id_pattern",
         "ix_agent_runs_idempotency_key",
         "ix_agent_runs_meta_jsonb",
+        "ix_agent_runs_meta_thread_created",
         "ix_agent_runs_parent_created",
         "ix_agent_runs_parent_run_id",
         "ix_agent_runs_retry_of_run_id",
@@ -72,7 +73,6 @@ describeEachBackend("schema", (backend) => {
         "ix_agent_runs_status_created",
         "ix_agent_runs_tenant_created",
         "ix_agent_runs_tenant_id",
-        "ix_agent_runs_thread_created",
       ]);
     }
   });

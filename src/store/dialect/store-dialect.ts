@@ -19,6 +19,12 @@ export interface StoreAdapter {
   readBool(value: unknown): boolean;
   /** `metadataFilter` as one SQL predicate (keys already validated). */
   metadataPredicate(filter: Readonly<Record<string, string | number | boolean>>): Expression<SqlBool>;
+  /**
+   * The adapter for this database as it is: the same queries, written for
+   * what its schema offers (PostgreSQL: the `meta_thread_id` column where
+   * migrations added it). Asked once, when a store opens.
+   */
+  forSchema(db: Kysely<Database>): Promise<StoreAdapter>;
   /** True for errors worth retrying: lock contention, dropped connections. */
   isTransient(error: unknown): boolean;
   /** True when the error is any unique or primary key violation. */

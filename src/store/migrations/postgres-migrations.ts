@@ -197,16 +197,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
 export const POSTGRES_HEAD = "a4b5c6d7e8f9";
 
 /**
- * Our own indexes beyond the reference's schema, applied idempotently after
- * every migrate: a GIN index for `metadataFilter` containment queries, and
- * for each run-list filter an index ending in `(created_at, id)`, so a
- * newest-first page is read in index order and stops after `limit` rows, one
- * for run-id prefix search whatever the collation, and one that makes a
- * duplicate event number in a run impossible.
+ * Our own additions to the reference's schema, applied idempotently after
+ * every migrate: a GIN index for `metadataFilter` containment queries; the
+ * generated column `meta_thread_id` (`metadata.thread_id` when it is a
+ * string, kept by PostgreSQL whoever writes the row, so a thread's runs are
+ * counted from an index alone); for each run-list filter an index ending in
+ * `(created_at, id)`, so a newest-first page is read in index order and stops
+ * after `limit` rows; one for run-id prefix search whatever the collation;
+ * and one that makes a duplicate event number in a run impossible. Adding
+ * the column to an existing table rewrites it once.
  */
-export const POSTGRES_EXTRA_INDEXES: readonly string[] = [
+export const POSTGRES_SCHEMA_ADDITIONS: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_meta_jsonb ON agent_runs USING gin ((meta::jsonb) jsonb_path_ops)",
-  "CREATE INDEX IF NOT EXISTS ix_agent_runs_thread_created ON agent_runs ((meta::jsonb -> 'thread_id'), created_at, id)",
+  "ALTER TABLE agent_runs ADD COLUMN IF NOT EXISTS meta_thread_id text GENERATED ALWAYS AS (CASE WHEN jsonb_typeof(meta::jsonb -> 'thread_id') = 'string' THEN meta::jsonb ->> 'thread_id' END) STORED",
+  "CREATE INDEX IF NOT EXISTS ix_agent_runs_meta_thread_created ON agent_runs (meta_thread_id, created_at, id)",
+  // Its expression-index predecessor: no query names that expression once the column exists.
+  "DROP INDEX IF EXISTS ix_agent_runs_thread_created",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_created_id ON agent_runs (created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_status_created ON agent_runs (status, created_at, id)",
   "CREATE INDEX IF NOT EXISTS ix_agent_runs_agent_created ON agent_runs (agent_name, created_at, id)",

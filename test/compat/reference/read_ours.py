@@ -180,8 +180,9 @@ async def our_indexes(url: str) -> None:
     async with engine.connect() as conn:
         names = [row[0] for row in (await conn.execute(text(query))).all()]
     await engine.dispose()
-    expected = ({"ix_agent_runs_meta_jsonb"} if url.startswith("postgres") else set()) | {
-        "ix_agent_runs_thread_created", "ix_agent_runs_created_id", "ix_agent_runs_status_created", "ix_agent_runs_agent_created", "ix_agent_runs_tenant_created", "ix_agent_runs_parent_created"}
+    postgres = url.startswith("postgres")
+    expected = ({"ix_agent_runs_meta_jsonb", "ix_agent_runs_meta_thread_created"} if postgres else {"ix_agent_runs_thread_created"}) | {
+        "ix_agent_runs_created_id", "ix_agent_runs_status_created", "ix_agent_runs_agent_created", "ix_agent_runs_tenant_created", "ix_agent_runs_parent_created"}
     ours = expected & set(names)
     check(f"our extra indexes on agent_runs are present after the reference wrote ({sorted(ours)})", ours == expected, names)
 

@@ -14,8 +14,40 @@ const TRANSIENT_SQLSTATE = /^(08|57P)|^(53300|40001|40P01)$/;
 const TIMESTAMP_OID = 1114;
 const TIMESTAMPTZ_OID = 1184;
 const TRANSIENT_NODE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
-/** Metadata keys with a btree index of their own (`ix_agent_runs_thread_created`). */
-const BTREE_METADATA_KEYS: ReadonlySet<string> = new Set(["thread_id"]);
+/**
+ * `metadata.thread_id` as text when it is a string: a stored generated column
+ * our migrations add (`dendrux db migrate`), with the newest-first index
+ * `ix_agent_runs_meta_thread_created`. A thread's count is then read from the
+ * index alone; PostgreSQL cannot do that with an index on an expression of
+ * `meta`, and visits a table page per run instead.
+ */
+export const META_THREAD_COLUMN = "meta_thread_id";
+
+/** `metadataFilter` as SQL; `threadColumn` when the database has `meta_thread_id`. */
+function metadataPredicateOf(threadColumn: boolean): StoreAdapter["metadataPredicate"] {
+  return (filter) => {
+    const parts: Expression<SqlBool>[] = [];
+    const contained: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(filter)) {
+      if (key !== "thread_id") contained[key] = value;
+      else if (threadColumn && typeof value === "string") parts.push(sql<SqlBool>`${sql.ref(META_THREAD_COLUMN)} = ${value}`);
+      // Compared as jsonb, so type and value must both match (the column's own definition, for any value).
+      else parts.push(sql<SqlBool>`(meta::jsonb -> 'thread_id') = ${JSON.stringify(value)}::jsonb`);
+    }
+    // Every other key: one containment test, which uses the GIN index on (meta::jsonb).
+    if (Object.keys(contained).length > 0) parts.push(sql<SqlBool>`meta::jsonb @> ${JSON.stringify(contained)}::jsonb`);
+    return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+  };
+}
+
+/** Whether `agent_runs` has the generated `meta_thread_id` column (a database our migrations have not run on does not). */
+async function hasThreadColumn(db: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ present: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('agent_runs') AND attname = ${META_THREAD_COLUMN} AND NOT attisdropped
+    ) AS present`.execute(db);
+  return rows[0]?.present === true;
+}
 
 export const postgresAdapter: StoreAdapter = {
   kind: "postgres",
@@ -28,21 +60,9 @@ export const postgresAdapter: StoreAdapter = {
     return value instanceof Date ? value : parseTimestampText(String(value));
   },
   readBool: (value) => value === true || value === 1 || value === "t",
-  metadataPredicate(filter): Expression<SqlBool> {
-    const parts: Expression<SqlBool>[] = [];
-    const contained: Record<string, string | number | boolean> = {};
-    for (const [key, value] of Object.entries(filter)) {
-      if (BTREE_METADATA_KEYS.has(key)) {
-        // The btree index's expression (a literal key), compared as jsonb so type and value must both match:
-        // a newest-first page is a range of that index.
-        parts.push(sql<SqlBool>`(meta::jsonb -> ${sql.lit(key)}) = ${JSON.stringify(value)}::jsonb`);
-      } else {
-        contained[key] = value;
-      }
-    }
-    // Every other key: one containment test, which uses the GIN index on (meta::jsonb).
-    if (Object.keys(contained).length > 0) parts.push(sql<SqlBool>`meta::jsonb @> ${JSON.stringify(contained)}::jsonb`);
-    return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+  metadataPredicate: metadataPredicateOf(false),
+  async forSchema(db) {
+    return (await hasThreadColumn(db)) ? withThreadColumn : postgresAdapter;
   },
   isTransient(error) {
     const code = String((error as { code?: string })?.code ?? "");
@@ -60,6 +80,8 @@ export const postgresAdapter: StoreAdapter = {
       FROM inserted`;
   },
 };
+
+const withThreadColumn: StoreAdapter = { ...postgresAdapter, metadataPredicate: metadataPredicateOf(true) };
 
 export class PostgresStoreDialect implements StoreDialect {
   readonly kind = "postgres" as const;

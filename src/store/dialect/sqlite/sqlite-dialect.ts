@@ -9,7 +9,7 @@ import { SQLITE_EXTRA_INDEXES, SQLITE_SCHEMA } from "../../migrations/sqlite-sch
 import { jsonText } from "../json-values.js";
 import { parseTimestampText } from "../../precise-time.js";
 import type { StoreAdapter, StoreDialect } from "../store-dialect.js";
-import { applyExtraIndexes } from "../../migrate.js";
+import { applySchemaAdditions } from "../../migrate.js";
 import { SqliteReadPoolDialect } from "./sqlite-read-pool.js";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -113,6 +113,8 @@ export const sqliteAdapter: StoreAdapter = {
     });
     return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
   },
+  // One schema on SQLite: its expression index already answers thread counts from the index alone.
+  forSchema: async () => sqliteAdapter,
   isTransient(error) {
     const code = (error as { code?: string })?.code ?? "";
     return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code.startsWith("SQLITE_BUSY_");
@@ -187,5 +189,5 @@ export class SqliteStoreDialect implements StoreDialect {
 /** The reference's tables and our extra indexes, each created only if missing. */
 export async function createSqliteSchema(db: Kysely<Database>): Promise<void> {
   for (const statement of SQLITE_SCHEMA) await sql.raw(statement).execute(db);
-  await applyExtraIndexes(db, SQLITE_EXTRA_INDEXES, sqliteAdapter);
+  await applySchemaAdditions(db, SQLITE_EXTRA_INDEXES, sqliteAdapter);
 }
