@@ -31,6 +31,7 @@ const SIZES = (process.env.BENCH_HTTP_RUNS ?? "100000,1000000").split(",").map(N
 const BACKENDS = (process.env.BENCH_HTTP_BACKENDS ?? "sqlite,postgres").split(",") as ("sqlite" | "postgres")[];
 const SEQUENTIAL = Number(process.env.BENCH_HTTP_REQUESTS ?? 200);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const WARM_SECONDS = Number(process.env.BENCH_HTTP_WARM_SECONDS ?? 3);
 const SEQUENTIAL_SECONDS = Number(process.env.BENCH_HTTP_SEQUENTIAL_SECONDS ?? 20);
 const PYTHON = process.env.DENDRUX_PY;
 const CONNECTIONS = 32;
@@ -120,14 +121,18 @@ async function sequential(port: number, route: Route, total: number): Promise<{ 
   }
 }
 
+/** 32 connections for `seconds`, after as long again of the same load untimed: JIT and heap settle under load, not in 200 sequential requests. */
 async function loaded(port: number, route: Route, total: number): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
   let i = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: route.path(i++, total) }) }],
-  });
+  const burst = (duration: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: CONNECTIONS,
+      duration,
+      requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: route.path(i++, total) }) }],
+    });
+  await burst(WARM_SECONDS);
+  const result = await burst(SECONDS);
   return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors };
 }
 
