@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors/validation-error.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { createDialect } from "../../src/store/dialect/create-dialect.js";
+import { PostgresStoreDialect } from "../../src/store/dialect/postgres/postgres-dialect.js";
 import { type ListRunsOptions, RunStore } from "../../src/store/index.js";
 import type { Database } from "../../src/store/schema.js";
 import { describeEachBackend, type TestDatabase } from "../support/backends.js";
@@ -112,6 +113,29 @@ describeEachBackend("run lists at scale", (backend) => {
     await read();
     return captured.filter((q) => /\bagent_runs\b/.test(q.sql));
   };
+
+  describe("planning", () => {
+    it("an unfiltered page is sent with its bounds inline, so PostgreSQL plans it once; filter values stay parameters", async () => {
+      const unfiltered = (await statements(() => store.listRunsPage({ limit: 50 }, { totalUpTo: 100 }))).at(-1);
+      expect(unfiltered!.parameters).toEqual([]);
+      expect(unfiltered!.sql).toMatch(/limit 101\b[\s\S]*limit 50$/);
+      const filtered = (await statements(() => store.listRunsPage({ status: "error", limit: 50 }, { totalUpTo: 100 }))).at(-1);
+      expect(filtered!.parameters).toEqual(["error", 101, "error", 50]);
+    });
+
+    if (backend.name === "postgres") {
+      it("PostgreSQL: the list pool plans statements with filter values for those values, every time", async () => {
+        const dialect = new PostgresStoreDialect(database.url);
+        const lists = (await dialect.createSlowReadKysely(1))!;
+        try {
+          const { rows } = await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(lists);
+          expect(rows).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
+        } finally {
+          await lists.destroy();
+        }
+      });
+    }
+  });
 
   describe("keyset pagination", () => {
     it("pages with `before` visit every matching run once, newest first, across equal created_at", async () => {

@@ -94,7 +94,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.#options = options;
   }
 
-  async createKysely(max?: number): Promise<Kysely<Database>> {
+  async createKysely(max?: number, settings = ""): Promise<Kysely<Database>> {
     let pg: typeof import("pg").default;
     try {
       pg = (await import("pg")).default;
@@ -113,7 +113,7 @@ export class PostgresStoreDialect implements StoreDialect {
       // closes (the process-wide pool of DENDRUX_DATABASE_URL). A query in flight still holds the process open.
       allowExitOnIdle: true,
       // Timestamps as text in UTC: a Date would drop the microseconds the columns hold.
-      options: "-c TimeZone=UTC",
+      options: `-c TimeZone=UTC${settings}`,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) as never,
@@ -131,9 +131,14 @@ export class PostgresStoreDialect implements StoreDialect {
     return checkPostgresSchema(db);
   }
 
-  /** A pool of its own, so slow reads queue there and never hold the connections per-run reads and streams need. */
+  /**
+   * A pool of its own, so slow reads queue there and never hold the connections per-run reads and streams need.
+   * Its statements with filter values are planned for those values at every execution (`force_custom_plan`): a
+   * plan made once for "any tenant" can walk the whole table for a small one. A statement without parameters (an
+   * unfiltered page) is still planned once per connection.
+   */
   async createSlowReadKysely(connections: number): Promise<Kysely<Database> | null> {
-    return connections < 1 ? null : this.createKysely(connections);
+    return connections < 1 ? null : this.createKysely(connections, " -c plan_cache_mode=force_custom_plan");
   }
 }
 
