@@ -31,6 +31,8 @@ export function isoMicros(date: Date): string {
 
 const digit = (text: string, i: number) => text.charCodeAt(i) - 48;
 const two = (text: string, i: number) => digit(text, i) * 10 + digit(text, i + 1);
+/** Where `YYYY-MM-DD HH:MM:SS` has its digits. */
+const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] as const;
 const UTC_SUFFIXES: ReadonlySet<string> = new Set(["", "Z", "+00", "+00:00", "+0000"]);
 
 /**
@@ -55,10 +57,12 @@ function parseUtcText(text: string): Date | null {
   }
   if (!UTC_SUFFIXES.has(text.slice(i))) return null;
   for (; places < 6; places++) micros *= 10;
-  const fields = [two(text, 0) * 100 + two(text, 2), two(text, 5), two(text, 8), two(text, 11), two(text, 14), two(text, 17)];
-  if (fields.some((n) => !(n >= 0))) return null;
-  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
-  return dateWithMicros(Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(micros / 1000)), micros);
+  for (const at of DIGITS_AT) {
+    const d = digit(text, at);
+    if (d < 0 || d > 9) return null;
+  }
+  const epochMs = Date.UTC(two(text, 0) * 100 + two(text, 2), two(text, 5) - 1, two(text, 8), two(text, 11), two(text, 14), two(text, 17), Math.floor(micros / 1000));
+  return dateWithMicros(epochMs, micros);
 }
 
 /**

@@ -388,8 +388,10 @@ export class RunStore implements AsyncDisposable {
    */
   #page(db: Kysely<Database>, options: ListRunsOptions, where: readonly Expression<SqlBool>[]) {
     const { limit, offset } = pageBounds(options);
-    const scope = scopePredicates(this.#adapter, validateScope(options.scope));
-    const cursor = options.before === undefined ? null : olderThan(db, options.before, scope, "before must be the id of a run (the last run of the previous page).");
+    const cursor =
+      options.before === undefined
+        ? null
+        : olderThan(db, options.before, scopePredicates(this.#adapter, validateScope(options.scope)), "before must be the id of a run (the last run of the previous page).");
     const newestFirst = <Q extends { orderBy: (column: "created_at" | "id", direction: "desc") => Q }>(q: Q) => q.orderBy("created_at", "desc").orderBy("id", "desc");
     let matching = db.selectFrom("agent_runs");
     for (const w of where) matching = matching.where(w);
