@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { type Expression, type Kysely, PostgresAdapter, type SqlBool, sql } from "kysely";
+import { type Expression, type Kysely, PostgresAdapter, type RawBuilder, type SqlBool, sql } from "kysely";
 import { RunNotFoundError } from "../errors/run-not-found-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { RunStatus } from "../types/run-status.js";
@@ -160,10 +160,11 @@ const checkUpTo = (upTo: number | undefined, field: string) => {
 };
 const countOf = (n: number, upTo: number): RunCount => (n > upTo ? { count: upTo, exact: false } : { count: n, exact: true });
 /**
- * A `LIMIT`, inline when it would be the statement's only parameter: PostgreSQL plans a prepared statement
- * without parameters once per connection, but one with a parameterised `LIMIT` at every execution (about a third
- * of an unfiltered page's cost there). Statements with filter values keep every value a parameter, and so a plan
- * made for those values.
+ * A `LIMIT`, inline where one plan is right whatever the other values: PostgreSQL re-plans a prepared statement
+ * with a parameterised `LIMIT` at every execution (about a third of a small read's cost there), and keeps one plan
+ * for one without parameters or whose plan does not depend on them. So: an unfiltered page, and a run's own rows
+ * (always read through the run's index). A run list with filter values keeps its `LIMIT` a parameter and is planned
+ * for those values.
  */
 const pageBound = (n: number, inline: boolean) => (inline ? sql<number>`${sql.lit(n)}` : n);
 const pageBounds = (options: PageOptions) => ({ limit: clampLimit(options.limit ?? 50)!, offset: Math.max(0, Math.trunc(options.offset ?? 0)) });
@@ -478,7 +479,7 @@ export class RunStore implements AsyncDisposable {
       query = query.where("sequence_index", ">", options.afterSequenceIndex);
     }
     const limit = clampLimit(options.limit);
-    if (limit !== undefined) query = query.limit(limit);
+    if (limit !== undefined) query = query.limit(pageBound(limit, true));
     const rows = await query.orderBy("sequence_index", "asc").execute();
     return rows.map((r) => toStoredEvent(this.#adapter, r));
   }
@@ -679,11 +680,12 @@ export class RunStore implements AsyncDisposable {
   }
 }
 
-function page<Q extends { limit(n: number): Q; offset(n: number): Q }>(query: Q, options: PageOptions): Q {
+/** A page of one run's rows (LLM calls, tool calls, traces). */
+function page<Q extends { limit(n: number | RawBuilder<number>): Q; offset(n: number): Q }>(query: Q, options: PageOptions): Q {
   const limit = clampLimit(options.limit);
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
   let q = query;
-  if (limit !== undefined) q = q.limit(limit);
+  if (limit !== undefined) q = q.limit(pageBound(limit, true));
   if (offset > 0) {
     // SQLite needs a LIMIT before OFFSET.
     if (limit === undefined) q = q.limit(-1 >>> 1);

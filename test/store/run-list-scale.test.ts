@@ -123,6 +123,17 @@ describeEachBackend("run lists at scale", (backend) => {
       expect(filtered!.parameters).toEqual(["error", 101, "error", 50]);
     });
 
+    it("a run's own rows are read with the limit inline (one plan fits every run: the run's index)", async () => {
+      captured = [];
+      await store.getEvents(runId(5), { afterSequenceIndex: 2, limit: 10 });
+      await store.getLlmCalls(runId(5), { limit: 7, offset: 1 });
+      const [events, calls] = captured.filter((q) => /from "(run_events|llm_interactions)"/.test(q.sql));
+      expect(events!.sql).toMatch(/limit 10$/);
+      expect(events!.parameters).toEqual([runId(5), 2]);
+      expect(calls!.sql).toMatch(/limit 7 offset (\?|\$2)$/);
+      expect(calls!.parameters).toEqual([runId(5), 1]);
+    });
+
     if (backend.name === "postgres") {
       it("PostgreSQL: the list pool plans statements with filter values for those values, every time", async () => {
         const dialect = new PostgresStoreDialect(database.url);
