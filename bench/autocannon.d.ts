@@ -15,6 +15,8 @@ declare module "autocannon" {
     p50: number;
     p99: number;
     average: number;
+    /** Samples taken (for `requests`: requests completed). */
+    total: number;
   }
   interface Result {
     latency: Histogram;
