@@ -74,7 +74,6 @@ const ROUTES: readonly Route[] = [
   { name: "/runs/:id/events", path: (i, total) => `/runs/${seededRunId(1000 * pick(i, Math.floor(total / 1000)))}/events` },
 ];
 
-/** Ours (`bench/http-server.ts`) or, with `python`, the reference's (`bench/http_server_py.py`). */
 interface Server {
   readonly port: number;
   readonly child: ChildProcess;
@@ -82,6 +81,7 @@ interface Server {
   readonly postgres: boolean;
 }
 
+/** Ours (`bench/http-server.ts`) or, with `python`, the reference's (`bench/http_server_py.py`). */
 function startServer(url: string, python?: string): Promise<Server> {
   const child = python
     ? spawn(python, [join(root, "bench/http_server_py.py"), referenceUrl(url)], { cwd: root, stdio: ["pipe", "pipe", "inherit"] })

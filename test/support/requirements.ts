@@ -20,5 +20,7 @@ export function requirement(missing: string | null): string | null {
 
 /** A `describe` that is skipped, with the reason in its title, when `missing` is set. */
 export function describeRequiring(missing: string | null, title: string, fn: () => void): void {
+  // Skips only on a developer's machine without the requirement (PostgreSQL,
+  // Chromium); `requirement` has already thrown under DENDRUX_TEST_STRICT=1.
   describe.skipIf(missing !== null)(missing ? `${title} (SKIPPED: ${missing})` : title, fn);
 }
