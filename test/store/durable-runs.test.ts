@@ -542,6 +542,22 @@ describeEachBackend("durable runs", (backend) => {
     expect(await store.countRuns({ agentName: "Tied" })).toBe(5);
   });
 
+  it("a turn's tool calls read back in the order they ran, even when all of them share one millisecond", async () => {
+    const calls = Array.from({ length: 40 }, (_, i) => ({ name: "add", params: { a: i, b: 1 }, providerToolCallId: `toolu_same_ms_${i}` }));
+    const a = agent([{ text: "adding", toolCalls: calls }, { text: "done" }]);
+    // Only the clock stands still; timers and I/O run for real.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2031-05-05T05:05:05.005Z") });
+    let runId: string;
+    try {
+      runId = (await a.run("add them all")).runId;
+    } finally {
+      vi.useRealTimers();
+    }
+    const ranInOrder = (await store.getEvents(runId)).filter((e) => e.eventType === "tool.completed").map((e) => e.correlationId);
+    expect(ranInOrder).toHaveLength(40);
+    expect((await store.getToolInvocations(runId)).map((t) => t.toolCallId)).toEqual(ranInOrder);
+  });
+
   it("streams events as they are written and stops on abort", async () => {
     const a = agent([{ toolCalls: [{ name: "read_range", params: { sheet: "S" } }] }, "done"]);
     const paused = await a.run("go");
