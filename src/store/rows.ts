@@ -67,7 +67,15 @@ export function toRunSummary(a: StoreAdapter, r: Pick<AgentRunsRow, (typeof SUMM
 /** `meta` without dendrux's own `dendrux.*` keys: what the caller passed as `metadata`. */
 export function userMetadata(meta: unknown): Record<string, unknown> {
   if (!meta || typeof meta !== "object" || Array.isArray(meta)) return {};
-  return Object.fromEntries(Object.entries(meta).filter(([key]) => !key.startsWith("dendrux.")));
+  const source = meta as Record<string, unknown>;
+  // A plain loop, not entries/filter/fromEntries: a list page runs this for every row.
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (key.startsWith("dendrux.")) continue;
+    if (key === "__proto__") Object.defineProperty(own, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    else own[key] = source[key];
+  }
+  return own;
 }
 
 export function toRunDetail(a: StoreAdapter, r: AgentRunsRow): RunDetail {

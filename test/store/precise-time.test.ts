@@ -33,6 +33,19 @@ describe("timestamps with microseconds", () => {
     expect(isoMicros(new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 250)))).toBe("2026-01-01T00:00:00.250000Z");
   });
 
+  it.each([
+    [Date.UTC(500, 0, 2, 3, 4, 5), "0500-01-02T03:04:05Z"],
+    [Date.UTC(10000, 0, 2, 3, 4, 5, 6), "+010000-01-02T03:04:05.006000Z"],
+    [Date.UTC(-1, 11, 31, 23, 59, 59), "-000001-12-31T23:59:59Z"],
+    [Date.UTC(9999, 11, 31, 23, 59, 59, 999), "9999-12-31T23:59:59.999000Z"],
+  ])("renders %d as the platform writes its year: %s", (epochMs, iso) => {
+    expect(isoMicros(new Date(epochMs))).toBe(iso);
+  });
+
+  it("throws the platform's RangeError for an invalid date", () => {
+    expect(() => isoMicros(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it("falls back to the platform parser for other text", () => {
     expect(parseTimestampText("Wed, 02 Dec 2026 10:11:12 GMT").toISOString()).toBe("2026-12-02T10:11:12.000Z");
   });
