@@ -439,7 +439,8 @@ export class RunStore implements AsyncDisposable {
    * list screen shows them, in one statement: the count (exact, or up to
    * `totalUpTo`, like `countRuns`) rides along as a scalar subquery. A short
    * page read without `before` is the last one, so its total follows from it
-   * exactly whatever the cap.
+   * exactly whatever the cap; a full one reaching past the cap shows the count
+   * is over it, so nothing is counted.
    * @throws ValidationError as `listRuns` and `countRuns` do.
    */
   async listRunsPage(options: ListRunsOptions = {}, count: { readonly totalUpTo?: number } = {}): Promise<RunPage> {
@@ -449,12 +450,17 @@ export class RunStore implements AsyncDisposable {
     const db = await this.#slowConn();
     const where = this.#filters(options);
     const page = this.#page(db, options, where);
-    const rows = await page.query.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
+    // A page that reaches past the cap answers the count itself: full, there are more than `upTo` runs; short, it is the last.
+    const pageIsCount = options.before === undefined && offset + limit > upTo;
+    const rows: (Parameters<typeof toRunSummary>[1] & { matching_runs?: unknown })[] = pageIsCount
+      ? await page.query.execute()
+      : await page.query.select(() => this.#count(db, where, upTo).as("matching_runs")).execute();
     if (rows.length === 0) await page.cursor?.verify();
     const runs = rows.map((r) => toRunSummary(this.#adapter, r));
     if (options.before === undefined && runs.length < limit && (runs.length > 0 || offset === 0)) {
       return { runs, total: { count: offset + runs.length, exact: true } };
     }
+    if (pageIsCount && runs.length > 0) return { runs, total: { count: upTo, exact: false } };
     // An empty page has no row to carry the count.
     const n = rows.length > 0 ? Number(rows[0]!.matching_runs) : Number((await this.#count(db, where, upTo).executeTakeFirst())?.n ?? 0);
     return { runs, total: countOf(n, upTo) };

@@ -280,6 +280,18 @@ describeEachBackend("run lists at scale", (backend) => {
       await expect(store.listRunsPage({ limit: 50 }, { totalUpTo: 0 })).rejects.toMatchObject({ name: "ValidationError", field: "totalUpTo" });
     });
 
+    it("listRunsPage: a full page reaching past the cap is its own proof the count is over it: nothing is counted", async () => {
+      const deep = await statements(() => store.listRunsPage({ limit: 50, offset: 60 }, { totalUpTo: 100 }));
+      expect(deep).toHaveLength(1);
+      expect(deep[0]!.sql).not.toMatch(/count\(/i);
+      const page = await store.listRunsPage({ limit: 50, offset: 60 }, { totalUpTo: 100 });
+      expect(page.runs).toHaveLength(50);
+      expect(page.total).toEqual({ count: 100, exact: false });
+      // A page that ends within the cap still counts, exactly when it can.
+      const shallow = await statements(() => store.listRunsPage({ limit: 50, offset: 40 }, { totalUpTo: 100 }));
+      expect(shallow[0]!.sql).toMatch(/count\(/i);
+    });
+
     it("a thread's turns (newest 50, and older ones before a turn) read through the thread index", async () => {
       for (const options of [{ limit: 50 }, { limit: 50, before: runId(RUNS - 195) }]) {
         const queries = await statements(() => store.getThread("t_5", options));
