@@ -3,7 +3,7 @@ import { RunAlreadyTerminalError } from "../errors/run-already-terminal-error.js
 import { RunStartFailedError } from "../errors/run-start-failed-error.js";
 import type { RunStatus } from "../types/run-status.js";
 import { logger } from "../util/logger.js";
-import { newId } from "../util/ulid.js";
+import { newRowId } from "../util/ulid.js";
 import type { StoreAdapter } from "./dialect/store-dialect.js";
 import { type BatchAnchor, type BatchRow, type BatchTable, commitBatchPostgres, commitBatchSqlite } from "./evidence-batch.js";
 import { signalEvents } from "./live/event-signals.js";
@@ -130,7 +130,7 @@ export class RunWriter {
 
   #eventRow(eventType: string, data: unknown, iteration: number, correlationId: string | null): BatchRow {
     return {
-      id: newId(),
+      id: newRowId(),
       agent_run_id: this.runId,
       event_type: eventType,
       sequence_index: this.#nextSequence++,
@@ -155,7 +155,7 @@ export class RunWriter {
   /** Buffers a trace (one message of the conversation). */
   trace(role: string, content: string, meta: Record<string, unknown>): void {
     const now = this.now();
-    this.#push("react_traces", { id: newId(), agent_run_id: this.runId, role, content, order_index: this.#nextOrder++, meta: this.adapter.json(meta), created_at: now, updated_at: now });
+    this.#push("react_traces", { id: newRowId(), agent_run_id: this.runId, role, content, order_index: this.#nextOrder++, meta: this.adapter.json(meta), created_at: now, updated_at: now });
   }
 
   /** Buffers an evidence row. */
@@ -501,7 +501,7 @@ export async function finalizeFromOutside(
         .notifyingEventInsert(
           sql<{ sequence_index: number }>`
           INSERT INTO run_events (id, agent_run_id, event_type, sequence_index, iteration_index, correlation_id, data, created_at)
-          SELECT ${newId()}, ${runId}, ${event.type}, COALESCE(MAX(sequence_index) + 1, 0), ${event.iteration ?? 0}, NULL, ${adapter.json(event.data)}, ${adapter.timestamp(new Date())}
+          SELECT ${newRowId()}, ${runId}, ${event.type}, COALESCE(MAX(sequence_index) + 1, 0), ${event.iteration ?? 0}, NULL, ${adapter.json(event.data)}, ${adapter.timestamp(new Date())}
           FROM run_events WHERE agent_run_id = ${runId}
           RETURNING sequence_index`,
           runId,

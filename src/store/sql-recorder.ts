@@ -4,7 +4,7 @@ import type { LLMResponse } from "../types/llm-response.js";
 import type { Message } from "../types/message.js";
 import type { LlmCallCompletedDetails, Notifier } from "../types/notifier.js";
 import type { ToolCall, ToolDef, ToolResult } from "../types/tool-call.js";
-import { newId } from "../util/ulid.js";
+import { newRowId } from "../util/ulid.js";
 import type { RunWriter } from "./run-writer.js";
 
 const traceCall = (c: ToolCall) => ({ id: c.id, provider_tool_call_id: c.providerToolCallId, name: c.name, params: c.params });
@@ -84,7 +84,7 @@ export class SqlRecorder implements Notifier {
   onLlmCallCompleted(runId: string, response: LLMResponse, iteration: number, details: LlmCallCompletedDetails): void {
     const w = this.#w;
     const { adapter } = w;
-    const id = newId();
+    const id = newRowId();
     const u = response.usage;
     const model = response.model ?? this.#agent.model;
     const provider = providerName(this.#agent.provider);
@@ -117,7 +117,7 @@ export class SqlRecorder implements Notifier {
     // write the same sums from the run state.
     w.addUsage({ ...u, iteration });
     w.append("token_usage", {
-      id: newId(),
+      id: newRowId(),
       agent_run_id: runId,
       iteration_index: iteration,
       model,
@@ -161,7 +161,7 @@ export class SqlRecorder implements Notifier {
     const success = result.success !== false;
     const now = w.now();
     w.append("tool_calls", {
-      id: newId(),
+      id: newRowId(),
       agent_run_id: runId,
       tool_call_id: call.id,
       provider_tool_call_id: call.providerToolCallId,
